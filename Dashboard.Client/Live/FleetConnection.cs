@@ -1,0 +1,110 @@
+using Dashboard.Shared.Live;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Client.Live;
+
+public enum HubState
+{
+    Connecting,
+    Connected,
+    Reconnecting,
+    Offline,
+}
+
+/// <summary>The browser's one connection to the server's hub; the seam lets component tests stand in for it.</summary>
+public interface IFleetConnection
+{
+    HubState State { get; }
+
+    ServerInfo? Server { get; }
+
+    event Action? Changed;
+
+    /// <summary>Starts connecting (once); keeps trying until it succeeds, then reconnects by itself.</summary>
+    void EnsureStarted();
+}
+
+public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
+{
+    private static readonly TimeSpan[] RetryDelays =
+        [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)];
+
+    private readonly HubConnection _connection;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _starting;
+
+    public FleetConnection(NavigationManager navigation, TimeProvider time)
+    {
+        _time = time;
+        _connection = new HubConnectionBuilder()
+            .WithUrl(navigation.ToAbsoluteUri(FleetHubRoute.Path))
+            .AddMessagePackProtocol()
+            .WithAutomaticReconnect(new ForeverRetryPolicy())
+            .Build();
+
+        _connection.On<ServerInfo>(nameof(IFleetClient.Welcome), server =>
+        {
+            Server = server;
+            Changed?.Invoke();
+        });
+        _connection.Reconnecting += _ => SetState(HubState.Reconnecting);
+        _connection.Reconnected += _ => SetState(HubState.Connected);
+        _connection.Closed += _ =>
+        {
+            SetState(HubState.Offline);
+            return Task.CompletedTask;
+        };
+    }
+
+    public HubState State { get; private set; } = HubState.Connecting;
+
+    public ServerInfo? Server { get; private set; }
+
+    public event Action? Changed;
+
+    public void EnsureStarted() => _starting ??= StartAsync(_stopping.Token);
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; !cancellationToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await _connection.StartAsync(cancellationToken);
+                await SetState(HubState.Connected);
+                return;
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The server is not there yet (or went away while starting): show it and try again.
+                await SetState(HubState.Offline);
+                await Task.Delay(ForeverRetryPolicy.DelayFor(attempt), _time, cancellationToken);
+            }
+        }
+    }
+
+    private Task SetState(HubState state)
+    {
+        State = state;
+        Changed?.Invoke();
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _connection.DisposeAsync();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Never gives up: a dashboard left open overnight must come back when the server does.</summary>
+    private sealed class ForeverRetryPolicy : IRetryPolicy
+    {
+        public static TimeSpan DelayFor(long attempt) => RetryDelays[Math.Min(attempt, RetryDelays.Length - 1)];
+
+        public TimeSpan? NextRetryDelay(RetryContext retryContext) => DelayFor(retryContext.PreviousRetryCount);
+    }
+}

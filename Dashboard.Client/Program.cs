@@ -1,0 +1,13 @@
+using Dashboard.Client.Layout;
+using Dashboard.Client.Live;
+using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
+using MudBlazor.Services;
+
+var builder = WebAssemblyHostBuilder.CreateDefault(args);
+
+builder.Services.AddMudServices();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<IFleetConnection, FleetConnection>();
+builder.Services.AddScoped<ThemePreference>();
+
+await builder.Build().RunAsync();

@@ -1,0 +1,31 @@
+using Dashboard.Server.Data;
+
+namespace Dashboard.Server.Hosting;
+
+public static class DashboardApp
+{
+    /// <summary>
+    /// Runs the app; a configuration problem found at startup ends it with one log line naming the
+    /// setting and exit code 1, not a stack trace.
+    /// </summary>
+    public static async Task<int> RunDashboardAsync(this WebApplication app)
+    {
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (DatabaseStartupException e)
+        {
+            app.Logger.LogCritical("Startup failed: {Reason}", e.Message);
+            return 1;
+        }
+    }
+
+    /// <summary>The host logs a failed start with the whole stack; startup errors of ours are logged once, plainly.</summary>
+    public static WebApplicationBuilder AddPlainStartupErrors(this WebApplicationBuilder builder)
+    {
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        return builder;
+    }
+}

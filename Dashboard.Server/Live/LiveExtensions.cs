@@ -1,0 +1,20 @@
+using Dashboard.Shared.Live;
+
+namespace Dashboard.Server.Live;
+
+public static class LiveExtensions
+{
+    public static WebApplicationBuilder AddLiveHub(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServerIdentity>();
+        builder.Services.AddSignalR().AddMessagePackProtocol();
+        return builder;
+    }
+
+    public static WebApplication MapLiveHub(this WebApplication app)
+    {
+        app.MapHub<FleetHub>(FleetHubRoute.Path);
+        return app;
+    }
+}

@@ -1,0 +1,25 @@
+using Dashboard.Server.Components;
+using Dashboard.Server.Data;
+using Dashboard.Server.Health;
+using Dashboard.Server.Hosting;
+using Dashboard.Server.Live;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddPlainStartupErrors();
+builder.AddDashboardDatabase();
+builder.AddHealth();
+builder.AddLiveHub();
+builder.AddClientApp();
+
+var app = builder.Build();
+
+app.UseClientApp();
+app.MapHealth();
+app.MapLiveHub();
+app.MapClientApp();
+
+return await app.RunDashboardAsync();
+
+/// <summary>The entry point's type, named so tests can host the app.</summary>
+public partial class Program;
