@@ -1,0 +1,8 @@
+using Dashboard.Benchmarks;
+
+// Every benchmark of the product, in the order `./bench.sh` runs them.
+IBenchmark[] benchmarks =
+[
+];
+
+return await Harness.RunAsync(benchmarks, args);
