@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace Dashboard.Server.Data;
@@ -53,6 +55,8 @@ internal sealed class DatabaseInitializer(
             try
             {
                 await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                // Creating the history table first spares a fresh database a logged failed query.
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
                 return;
             }
@@ -116,14 +120,21 @@ internal sealed class DatabaseInitializer(
 
     private static async Task<string?> ReadModelHashAsync(DashboardDbContext db, CancellationToken cancellationToken)
     {
+        var connection = db.Database.GetDbConnection();
         try
         {
-            return await db.Database.SqlQueryRaw<string>($"SELECT hash AS \"Value\" FROM {ModelTable}")
-                .FirstOrDefaultAsync(cancellationToken);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT hash FROM {ModelTable}";
+            return await command.ExecuteScalarAsync(cancellationToken) as string;
         }
         catch (SqliteException)
         {
             return null; // not a dashboard file, an older layout, or not SQLite at all
+        }
+        finally
+        {
+            await connection.CloseAsync();
         }
     }
 }
