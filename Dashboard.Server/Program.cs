@@ -1,3 +1,4 @@
+using Dashboard.Server.Clusters;
 using Dashboard.Server.Components;
 using Dashboard.Server.Data;
 using Dashboard.Server.Health;
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPlainStartupErrors();
 builder.AddDashboardDatabase();
 builder.AddHealth();
+builder.AddFleet();
 builder.AddLiveHub();
 builder.AddClientApp();
 
@@ -16,6 +18,7 @@ var app = builder.Build();
 
 app.UseClientApp();
 app.MapHealth();
+app.MapFleetApi();
 app.MapLiveHub();
 app.MapClientApp();
 

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.Json.Serialization;
+using Dashboard.Server.State;
+using Dashboard.Server.Watching;
+using Dashboard.Shared.Fleet;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Dashboard.Server.Clusters;
+
+public sealed record ResourcePage(IReadOnlyList<Resource> Items, int Total);
+
+/// <summary>The read API for screens and automation: clusters and their health, and any kind's objects.</summary>
+public static class FleetApi
+{
+    private static readonly ConcurrentDictionary<(Type, string), PropertyInfo?> SpecProperties = new();
+
+    public static WebApplicationBuilder AddFleet(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<FleetStore>();
+        builder.Services.AddSingleton<Interner>();
+        builder.Services.AddSingleton<FleetWatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetWatcher>());
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        return builder;
+    }
+
+    public static WebApplication MapFleetApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/clusters", (FleetWatcher fleet) => fleet.Clusters.Select(fleet.Summarize).ToList());
+        api.MapGet("/resources/{kind}", ListResources);
+        return app;
+    }
+
+    internal static Results<Ok<ResourcePage>, ProblemHttpResult> ListResources(
+        string kind, FleetStore store, string? cluster, string? @namespace, string? q, string? sort, int? offset, int? count)
+    {
+        if (!WatchedKinds.ByPlural.TryGetValue(kind, out var watched))
+        {
+            return TypedResults.Problem($"Unknown kind '{kind}'. Known: {string.Join(", ", WatchedKinds.ByPlural.Keys.Order())}.",
+                statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var take = Math.Clamp(count ?? 100, 0, 1000);
+        var skip = Math.Max(offset ?? 0, 0);
+        IEnumerable<Resource> rows = store.List(watched.Kind, cluster, @namespace);
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            rows = rows.Where(r => r.Meta.Name.Contains(q, StringComparison.OrdinalIgnoreCase) ||
+                                   (r.Meta.Namespace?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false));
+        }
+
+        var sorted = Sort(rows.ToList(), sort);
+        return TypedResults.Ok(new ResourcePage(sorted.Skip(skip).Take(take).ToList(), sorted.Count));
+    }
+
+    /// <summary>By a column: name, namespace, cluster, age or created, or any field of the kind's record ("-" first for descending).</summary>
+    private static List<Resource> Sort(List<Resource> rows, string? sort)
+    {
+        var descending = sort?.StartsWith('-') ?? false;
+        var column = (sort ?? "name").TrimStart('-', '+').ToUpperInvariant();
+        Func<Resource, object?> key = column switch
+        {
+            "NAME" => r => r.Meta.Name,
+            "NAMESPACE" => r => r.Meta.Namespace,
+            "CLUSTER" => r => r.Meta.Cluster,
+            "AGE" or "CREATED" => r => r.Meta.CreatedUtc,
+            _ => r => r.Spec is null ? null : SpecProperties.GetOrAdd((r.Spec.GetType(), column),
+                    k => k.Item1.GetProperties().FirstOrDefault(p => p.Name.Equals(k.Item2, StringComparison.OrdinalIgnoreCase)))
+                ?.GetValue(r.Spec),
+        };
+        var comparer = Comparer<object?>.Create(static (a, b) => (a, b) switch
+        {
+            (null, null) => 0,
+            (null, _) => -1,
+            (_, null) => 1,
+            (string x, string y) => string.Compare(x, y, StringComparison.OrdinalIgnoreCase),
+            (IComparable x, _) => x.CompareTo(b),
+            _ => 0,
+        });
+        var ordered = descending ? rows.OrderByDescending(key, comparer) : rows.OrderBy(key, comparer);
+        return ordered.ThenBy(r => r.Meta.Cluster, StringComparer.Ordinal)
+            .ThenBy(r => r.Meta.Namespace, StringComparer.Ordinal)
+            .ThenBy(r => r.Meta.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+}

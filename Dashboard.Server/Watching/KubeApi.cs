@@ -1,0 +1,194 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net;
+using System.Text.Json;
+using k8s;
+
+namespace Dashboard.Server.Watching;
+
+/// <summary>The API server answered with an error (a Status object), or not at all as expected.</summary>
+public sealed class KubeApiException(HttpStatusCode? status, string message, TimeSpan? retryAfter = null, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public HttpStatusCode? Status { get; } = status;
+
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    public bool IsGone => Status == HttpStatusCode.Gone;
+}
+
+/// <summary>
+/// Lists and watches over KubernetesClient's authenticated HttpClient (every auth kind it supports, exec
+/// plugins included), reading the bytes straight into JsonDocuments: the typed client decodes each watch line
+/// twice into whole objects, which costs more than this product's slim projections need.
+/// </summary>
+public sealed class KubeApi(IKubernetes client) : IDisposable
+{
+    private readonly Kubernetes _client = (Kubernetes)client;
+
+    public Uri BaseUri => _client.BaseUri;
+
+    /// <summary>GETs a path; the body is handed to <paramref name="read"/> as a parsed document.</summary>
+    public async Task<T> GetJsonAsync<T>(string pathAndQuery, Func<JsonElement, T> read, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(pathAndQuery, cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
+        return read(document.RootElement);
+    }
+
+    /// <summary>
+    /// One watch request: calls <paramref name="onEvent"/> for each event line (type, object) until the server
+    /// ends the stream. An ERROR event becomes a <see cref="KubeApiException"/> (410 Gone included).
+    /// </summary>
+    public async Task WatchAsync(string pathAndQuery, Action<string, JsonElement> onEvent, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(pathAndQuery, cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                while (TryReadLine(ref buffer, out var line))
+                {
+                    Dispatch(line, onEvent);
+                }
+
+                if (result.IsCompleted)
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        Dispatch(buffer, onEvent);
+                    }
+
+                    reader.AdvanceTo(buffer.End);
+                    return;
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
+    }
+
+    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    {
+        var position = buffer.PositionOf((byte)'\n');
+        if (position is null)
+        {
+            line = default;
+            return false;
+        }
+
+        line = buffer.Slice(0, position.Value);
+        buffer = buffer.Slice(buffer.GetPosition(1, position.Value));
+        return true;
+    }
+
+    private static void Dispatch(ReadOnlySequence<byte> line, Action<string, JsonElement> onEvent)
+    {
+        if (IsBlank(line))
+        {
+            return;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            throw new KubeApiException(null, $"malformed watch event: {e.Message}", inner: e);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var type = root.Str("type");
+            var obj = root.Get("object");
+            if (type is null || obj.ValueKind != JsonValueKind.Object)
+            {
+                throw new KubeApiException(null, "malformed watch event: no type or object");
+            }
+
+            if (type == "ERROR")
+            {
+                var code = obj.IntOrNull("code");
+                throw new KubeApiException(code is { } c ? (HttpStatusCode)c : null,
+                    $"watch error {code}: {obj.Str("reason")} {obj.Str("message")}".TrimEnd());
+            }
+
+            onEvent(type, obj);
+        }
+    }
+
+    private static bool IsBlank(ReadOnlySequence<byte> line)
+    {
+        foreach (var segment in line)
+        {
+            foreach (var b in segment.Span)
+            {
+                if (b is not ((byte)' ' or (byte)'\r' or (byte)'\t'))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>How long the last successful request took to answer its headers.</summary>
+    public TimeSpan? LastLatency { get; private set; }
+
+    private async Task<HttpResponseMessage> SendAsync(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_client.BaseUri, pathAndQuery));
+        request.Headers.Accept.ParseAdd("application/json");
+        if (_client.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var response = await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            LastLatency = Stopwatch.GetElapsedTime(started);
+            return response;
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var message = body;
+            try
+            {
+                using var status = JsonDocument.Parse(body);
+                message = status.RootElement.Str("message") ?? body;
+            }
+            catch (JsonException)
+            {
+                // not a Status object: keep the text
+            }
+
+            var retryAfter = response.Headers.RetryAfter?.Delta ??
+                             (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+            throw new KubeApiException(response.StatusCode,
+                $"{(int)response.StatusCode} {response.ReasonPhrase} from {request.RequestUri?.GetLeftPart(UriPartial.Path)}: {Truncate(message)}",
+                retryAfter);
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Net.Http;
+using System.Text.Json;
+using Dashboard.Server.State;
+using Dashboard.Shared.Fleet;
+
+namespace Dashboard.Server.Watching;
+
+public sealed record ReflectorOptions
+{
+    public int PageSize { get; init; } = 500;
+
+    public int MinWatchSeconds { get; init; } = 300;
+
+    public int MaxWatchSeconds { get; init; } = 600;
+
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(800);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// Keeps the store's copy of one kind in one cluster equal to the cluster's, as client-go's reflector does:
+/// a paged list, then a watch from the list's resourceVersion (bookmarks on, a random timeout of 5-10
+/// minutes), resumed from the last version seen; a relist on 410 Gone; backoff with jitter on errors, with
+/// Retry-After honoured on 429; a watch that ends at once without an event counts as an error.
+/// </summary>
+public sealed class Reflector(
+    string cluster,
+    WatchedKind kind,
+    KubeApi api,
+    FleetStore store,
+    Interner interner,
+    KindTracker tracker,
+    ReflectorOptions options,
+    TimeProvider time)
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(time, options.InitialBackoff, options.MaxBackoff, TimeSpan.FromMinutes(2));
+        string? resourceVersion = null;
+        var listed = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (resourceVersion is null)
+                {
+                    tracker.Listing(relist: listed);
+                    resourceVersion = await ListAsync(cancellationToken);
+                    listed = true;
+                    tracker.Watching(store.Count(cluster, kind.Kind));
+                }
+
+                resourceVersion = await WatchAsync(resourceVersion, cancellationToken);
+            }
+            catch (KubeApiException e) when (e.IsGone && !cancellationToken.IsCancellationRequested)
+            {
+                tracker.Expired(e.Message);
+                resourceVersion = null; // too old: list again, now
+            }
+            catch (Exception e) when (IsApiFailure(e) && !cancellationToken.IsCancellationRequested)
+            {
+                var delay = e is KubeApiException { RetryAfter: { } retryAfter } ? retryAfter : backoff.NextDelay();
+                tracker.Failed(Describe(e), delay);
+                try
+                {
+                    await Task.Delay(delay, time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private static bool IsApiFailure(Exception e) =>
+        e is KubeApiException or HttpRequestException or IOException or JsonException or TimeoutException
+            or OperationCanceledException or InvalidOperationException;
+
+    private static string Describe(Exception e) => e switch
+    {
+        HttpRequestException { InnerException: { } inner } => $"{e.Message} ({inner.Message})",
+        OperationCanceledException => "the request timed out",
+        _ => e.Message,
+    };
+
+    private async Task<string> ListAsync(CancellationToken cancellationToken)
+    {
+        var items = new List<Resource>();
+        string? continueToken = null;
+        string? listVersion = null;
+        do
+        {
+            var query = $"{kind.Path}?limit={options.PageSize.ToString(CultureInfo.InvariantCulture)}" +
+                        (continueToken is null ? "" : $"&continue={Uri.EscapeDataString(continueToken)}");
+            (continueToken, var version) = await api.GetJsonAsync(query, page =>
+            {
+                foreach (var item in page.Items("items"))
+                {
+                    items.Add(Project(item));
+                }
+
+                var meta = page.Get("metadata");
+                return (meta.Str("continue") is { Length: > 0 } next ? next : null, meta.Str("resourceVersion"));
+            }, cancellationToken);
+            listVersion ??= version;
+            tracker.Contact(api.LastLatency);
+        }
+        while (continueToken is not null);
+
+        store.Replace(cluster, kind.Kind, items);
+        return listVersion ?? "0";
+    }
+
+    private async Task<string> WatchAsync(string resourceVersion, CancellationToken cancellationToken)
+    {
+        var seconds = Random.Shared.Next(options.MinWatchSeconds, options.MaxWatchSeconds + 1);
+        var query = $"{kind.Path}?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}" +
+                    $"&timeoutSeconds={seconds.ToString(CultureInfo.InvariantCulture)}";
+        var started = time.GetTimestamp();
+        var events = 0;
+        var version = resourceVersion;
+        try
+        {
+            await api.WatchAsync(query, (type, obj) =>
+            {
+                events++;
+                version = Apply(type, obj) ?? version;
+            }, cancellationToken);
+        }
+        finally
+        {
+            if (events > 0)
+            {
+                tracker.Events(events, store.Count(cluster, kind.Kind));
+            }
+        }
+
+        if (events == 0 && time.GetElapsedTime(started) < TimeSpan.FromSeconds(1))
+        {
+            throw new KubeApiException(null, "the watch closed at once without an event");
+        }
+
+        tracker.Contact(null);
+        return version;
+    }
+
+    private string? Apply(string type, JsonElement obj)
+    {
+        var meta = obj.Get("metadata");
+        var version = meta.Str("resourceVersion");
+        switch (type)
+        {
+            case "ADDED":
+            case "MODIFIED":
+                store.Upsert(Project(obj));
+                break;
+            case "DELETED":
+                if (meta.Str("uid") is { } uid)
+                {
+                    store.Delete(cluster, kind.Kind, uid);
+                }
+
+                break;
+            case "BOOKMARK":
+                break;
+            default:
+                throw new KubeApiException(null, $"unknown watch event type '{type}'");
+        }
+
+        return version;
+    }
+
+    private Resource Project(JsonElement item) =>
+        new(kind.Kind, Projections.Meta(item, cluster, interner), kind.Project(item, interner));
+}
