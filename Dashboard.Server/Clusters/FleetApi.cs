@@ -5,6 +5,7 @@ using Dashboard.Server.State;
 using Dashboard.Server.Watching;
 using Dashboard.Shared.Fleet;
 using Microsoft.AspNetCore.Http.HttpResults;
+using OpenTelemetry.Metrics;
 
 namespace Dashboard.Server.Clusters;
 
@@ -22,6 +23,7 @@ public static class FleetApi
         builder.Services.AddSingleton<FleetWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetWatcher>());
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(FleetMetrics.MeterName).AddPrometheusExporter());
         return builder;
     }
 
@@ -30,6 +32,7 @@ public static class FleetApi
         var api = app.MapGroup("/api");
         api.MapGet("/clusters", (FleetWatcher fleet) => fleet.Clusters.Select(fleet.Summarize).ToList());
         api.MapGet("/resources/{kind}", ListResources);
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 

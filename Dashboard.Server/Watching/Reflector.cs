@@ -85,7 +85,6 @@ public sealed class Reflector(
 
     private static string Describe(Exception e) => e switch
     {
-        HttpRequestException { InnerException: { } inner } => $"{e.Message} ({inner.Message})",
         OperationCanceledException => "the request timed out",
         _ => e.Message,
     };
