@@ -26,6 +26,7 @@ internal sealed partial class ClusterControllers : IAsyncDisposable
     private readonly HashSet<string> _pdbNamespaces = [];
     private readonly HashSet<(string Ns, string Name)> _claims = [];
     private readonly HashSet<(string Ns, string Name)> _pending = [];
+    private readonly Dictionary<string, DateTimeOffset> _terminating = [];
     private Task? _loop;
     private bool _allDaemonSets;
     private DateTimeOffset _nextHpa;
@@ -48,7 +49,11 @@ internal sealed partial class ClusterControllers : IAsyncDisposable
 
     private DateTimeOffset Now => _store.Time.GetUtcNow();
 
-    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+    public void Start()
+    {
+        _nextHpa = Now + _options.HpaInterval;
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -85,6 +90,22 @@ internal sealed partial class ClusterControllers : IAsyncDisposable
             }
 
             var now = Now;
+            foreach (var (ns, since) in _terminating.ToList())
+            {
+                if (now - since >= TimeSpan.FromMilliseconds(500))
+                {
+                    _terminating.Remove(ns);
+                    try
+                    {
+                        _store.Delete(BuiltInKinds.Namespace, null, ns, finalize: true);
+                    }
+                    catch (ApiException)
+                    {
+                        // Already gone.
+                    }
+                }
+            }
+
             RunKubelet(now);
             RunNodeLifecycle(now);
             RunCronJobs(now);
@@ -183,6 +204,9 @@ internal sealed partial class ClusterControllers : IAsyncDisposable
                     break;
                 case "Namespace" when e.Type == "ADDED":
                     EnsureDefaultServiceAccount(o.Name);
+                    break;
+                case "Namespace" when e.Type == "MODIFIED" && o.Field("status.phase") == "Terminating":
+                    _terminating.TryAdd(o.Name, Now);
                     break;
             }
         }

@@ -179,9 +179,17 @@ internal sealed class ClusterStore
         obj["kind"] = kind.Kind;
         lock (_gate)
         {
-            if (ns is not null && !_tables[BuiltInKinds.Namespace].Objects.ContainsKey(SortKey(BuiltInKinds.Namespace, null, ns)))
+            if (ns is not null)
             {
-                throw ApiException.NotFound(BuiltInKinds.Namespace, ns);
+                if (!_tables[BuiltInKinds.Namespace].Objects.TryGetValue(SortKey(BuiltInKinds.Namespace, null, ns), out var nsObject))
+                {
+                    throw ApiException.NotFound(BuiltInKinds.Namespace, ns);
+                }
+
+                if (nsObject.Field("status.phase") == "Terminating")
+                {
+                    throw new ApiException(403, "Forbidden", $"{kind.Plural} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated");
+                }
             }
 
             var table = Table(kind);
@@ -257,7 +265,11 @@ internal sealed class ClusterStore
         }
     }
 
-    public StoredObject Delete(ResourceKind kind, string? ns, string name, bool dryRun = false, string? expectUid = null)
+    /// <summary>
+    /// Deletes an object and (in the background, at once) its dependents. A namespace first turns Terminating; the
+    /// namespace controller removes it and its content a moment later (<paramref name="finalize"/>), as on a real cluster.
+    /// </summary>
+    public StoredObject Delete(ResourceKind kind, string? ns, string name, bool dryRun = false, string? expectUid = null, bool finalize = false)
     {
         lock (_gate)
         {
@@ -276,6 +288,19 @@ internal sealed class ClusterStore
             if (dryRun)
             {
                 return current;
+            }
+
+            if (kind == BuiltInKinds.Namespace && !finalize)
+            {
+                var node = current.ToNode();
+                if (node["metadata"]!["deletionTimestamp"] is not null)
+                {
+                    return current;
+                }
+
+                node["metadata"]!["deletionTimestamp"] = Now();
+                node["status"] = new JsonObject { ["phase"] = "Terminating" };
+                return Commit(kind, key, node, "MODIFIED", current);
             }
 
             return DeleteLocked(kind, key, current);
