@@ -30,6 +30,7 @@ internal sealed partial class KubeApi
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
         await ctx.Response.StartAsync(ctx.RequestAborted);
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
 
         if (cluster.Faults.TakeExpired())
         {

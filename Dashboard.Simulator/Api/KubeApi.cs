@@ -89,7 +89,7 @@ internal sealed partial class KubeApi(SimulatedCluster cluster)
                 await Responses.WriteJsonAsync(ctx, 200, w => OpenApi.WriteV3Root(w, kinds));
                 return;
             case ["openapi", "v3", ..]:
-                var gv = string.Join('/', segments[3..]);
+                var gv = string.Join('/', segments[2..]);
                 var gvKinds = kinds.Where(k => OpenApi.GroupVersionPath(k.GroupVersion) == gv).ToList();
                 if (gvKinds.Count == 0)
                 {
@@ -286,6 +286,11 @@ internal sealed partial class KubeApi(SimulatedCluster cluster)
 
     private static async Task<JsonObject> ReadBodyAsync(HttpContext ctx, ResourceKind kind)
     {
+        if (ctx.Request.ContentType?.Contains("protobuf", StringComparison.Ordinal) == true)
+        {
+            throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json (this simulator does not decode protobuf)");
+        }
+
         using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(ctx.RequestAborted);
         if (string.IsNullOrWhiteSpace(text))
