@@ -89,9 +89,9 @@ public sealed class ClusterWatch : IAsyncDisposable
         {
             await Task.WhenAll(_tasks).WaitAsync(TimeSpan.FromSeconds(10));
         }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or KubeApiException or HttpRequestException)
         {
-            // stopping
+            // stopping: the loops end on cancellation; a last failed request is of no interest now
         }
 
         _api?.Dispose();

@@ -20,6 +20,8 @@ public static class FleetApi
     {
         builder.Services.AddSingleton<FleetStore>();
         builder.Services.AddSingleton<Interner>();
+        builder.Services.AddSingleton<DemoFleet>();
+        builder.Services.AddSingleton<IClusterSource>(sp => sp.GetRequiredService<DemoFleet>());
         builder.Services.AddSingleton<FleetWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetWatcher>());
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -41,10 +41,12 @@ public sealed class KubeApi(IKubernetes client) : IDisposable
     /// <summary>
     /// One watch request: calls <paramref name="onEvent"/> for each event line (type, object) until the server
     /// ends the stream. An ERROR event becomes a <see cref="KubeApiException"/> (410 Gone included).
+    /// <paramref name="onOpened"/> runs once the server has accepted the watch.
     /// </summary>
-    public async Task WatchAsync(string pathAndQuery, Action<string, JsonElement> onEvent, CancellationToken cancellationToken)
+    public async Task WatchAsync(string pathAndQuery, Action<string, JsonElement> onEvent, Action? onOpened, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(pathAndQuery, cancellationToken);
+        onOpened?.Invoke();
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         try

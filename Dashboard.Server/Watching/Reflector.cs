@@ -54,13 +54,19 @@ public sealed class Reflector(
 
                 resourceVersion = await WatchAsync(resourceVersion, cancellationToken);
             }
-            catch (KubeApiException e) when (e.IsGone && !cancellationToken.IsCancellationRequested)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                return; // stopping: whatever the last request said no longer matters
+            }
+            catch (KubeApiException e) when (e.IsGone)
             {
                 tracker.Expired(e.Message);
                 resourceVersion = null; // too old: list again, now
             }
-            catch (Exception e) when (IsApiFailure(e) && !cancellationToken.IsCancellationRequested)
+            catch (Exception e)
             {
+                // Any failure, expected (network, status, malformed stream) or not: report it and try again;
+                // a reflector never stops while its cluster is registered.
                 var delay = e is KubeApiException { RetryAfter: { } retryAfter } ? retryAfter : backoff.NextDelay();
                 tracker.Failed(Describe(e), delay);
                 try
@@ -72,16 +78,8 @@ public sealed class Reflector(
                     return;
                 }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
         }
     }
-
-    private static bool IsApiFailure(Exception e) =>
-        e is KubeApiException or HttpRequestException or IOException or JsonException or TimeoutException
-            or OperationCanceledException or InvalidOperationException;
 
     private static string Describe(Exception e) => e switch
     {
@@ -131,7 +129,7 @@ public sealed class Reflector(
             {
                 events++;
                 version = Apply(type, obj) ?? version;
-            }, cancellationToken);
+            }, () => tracker.Watching(store.Count(cluster, kind.Kind)), cancellationToken);
         }
         finally
         {
