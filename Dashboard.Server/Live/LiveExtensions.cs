@@ -1,3 +1,4 @@
+using Dashboard.Server.Access;
 using Dashboard.Shared.Live;
 
 namespace Dashboard.Server.Live;
@@ -8,6 +9,13 @@ public static class LiveExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServerIdentity>();
+        builder.Services.AddSingleton<ScopeResolver>();
+        builder.Services.AddSingleton<ClusterDirectory>();
+        builder.Services.AddSingleton<ViewRegistry>();
+        builder.Services.AddSingleton<LiveSubscriptions>();
+        builder.Services.AddSingleton<FleetAggregator>();
+        builder.Services.AddSingleton<LiveFlusher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFlusher>());
         builder.Services.AddSignalR().AddMessagePackProtocol();
         return builder;
     }

@@ -46,6 +46,15 @@ public sealed class FleetStore
         return new Subscription(this, onChange);
     }
 
+    /// <summary>Runs under the store's lock: no change is applied meanwhile (to load a view and join the feed at once).</summary>
+    public T Locked<T>(Func<T> read)
+    {
+        lock (_gate)
+        {
+            return read();
+        }
+    }
+
     public void Upsert(Resource resource)
     {
         lock (_gate)

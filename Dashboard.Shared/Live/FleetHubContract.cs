@@ -10,6 +10,23 @@ public static class FleetHubRoute
 public interface IFleetHub
 {
     Task<ServerInfo> GetServerInfo();
+
+    /// <summary>Starts a live view: answers its snapshot, then pushes <see cref="IFleetClient.ViewChanged"/>.</summary>
+    Task<ViewSnapshot> Subscribe(ViewQuery query);
+
+    /// <summary>Moves a view's window, or changes its filter or sort; answers a fresh snapshot.</summary>
+    Task<ViewSnapshot> ChangeView(string subscriptionId, ViewQuery query);
+
+    /// <summary>
+    /// After a reconnect or a gap: continues from the last sequence the client applied when the server still
+    /// has what followed it (the missed deltas are sent again), else answers a fresh snapshot.
+    /// </summary>
+    Task<ViewSnapshot?> Resume(string subscriptionId, long lastSequence, ViewQuery query);
+
+    Task Unsubscribe(string subscriptionId);
+
+    /// <summary>Starts the live per-cluster aggregates: answers them now, then pushes <see cref="IFleetClient.AggregatesChanged"/>.</summary>
+    Task<FleetAggregates> SubscribeAggregates();
 }
 
 /// <summary>Methods the server calls on a connected browser.</summary>
@@ -17,6 +34,10 @@ public interface IFleetClient
 {
     /// <summary>Sent once to each new connection, so the client knows whom it talks to.</summary>
     Task Welcome(ServerInfo server);
+
+    Task ViewChanged(ViewDelta delta);
+
+    Task AggregatesChanged(FleetAggregates aggregates);
 }
 
 public sealed record ServerInfo(string Version, string Instance, DateTime StartedAtUtc, string Database);

@@ -1,0 +1,28 @@
+using Dashboard.Server.Clusters;
+using Dashboard.Shared.Fleet;
+
+namespace Dashboard.Server.Live;
+
+/// <summary>Each cluster's labels, cached for the hot path (views test every change against them).</summary>
+public sealed class ClusterDirectory(FleetWatcher fleet, TimeProvider time)
+{
+    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
+    private IReadOnlyDictionary<string, ClusterSummary> _summaries = new Dictionary<string, ClusterSummary>();
+    private DateTimeOffset _refreshed = DateTimeOffset.MinValue;
+
+    public IReadOnlyDictionary<string, ClusterSummary> Summaries
+    {
+        get
+        {
+            if (time.GetUtcNow() - _refreshed > MaxAge)
+            {
+                _summaries = fleet.Clusters.Select(fleet.Summarize).ToDictionary(s => s.Name, StringComparer.Ordinal);
+                _refreshed = time.GetUtcNow();
+            }
+
+            return _summaries;
+        }
+    }
+
+    public ClusterLabels? LabelsOf(string cluster) => Summaries.GetValueOrDefault(cluster)?.Labels;
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using Dashboard.Shared.Fleet;
+using Dashboard.Shared.Live;
+
+namespace Dashboard.Server.Live;
+
+/// <summary>A column: its header, how to sort by it (a typed value) and how to show it (text).</summary>
+public sealed record Column(string Name, string Type, int Priority, Func<Resource, IComparable?> Value, Func<Resource, string> Text)
+{
+    public ViewColumn Wire => new(Name, Type, Priority);
+}
+
+/// <summary>
+/// The columns of each kind's table, as kubectl shows them for a real cluster (priority 1 = wide). A kind
+/// without its own list gets Cluster, Namespace, Name and Age. Type "age" cells carry an ISO time the
+/// browser turns into "5m".
+/// </summary>
+public static class KindColumns
+{
+    private static readonly Column Cluster = Text("Cluster", r => r.Meta.Cluster);
+    private static readonly Column Namespace = Text("Namespace", r => r.Meta.Namespace ?? "");
+    private static readonly Column Name = Text("Name", r => r.Meta.Name);
+    private static readonly Column Age = new("Age", "age", 0, r => r.Meta.CreatedUtc,
+        r => r.Meta.CreatedUtc?.ToString("O", CultureInfo.InvariantCulture) ?? "");
+
+    private static readonly Dictionary<string, IReadOnlyList<Column>> Specific = new(StringComparer.Ordinal)
+    {
+        ["Pod"] =
+        [
+            Of<PodSpecInfo>("Ready", "text", 0, p => p.ReadyContainers, p => $"{p.ReadyContainers}/{p.TotalContainers}"),
+            Of<PodSpecInfo>("Status", "status", 0, p => p.Reason ?? p.Phase, p => p.Reason ?? p.Phase),
+            Of<PodSpecInfo>("Restarts", "number", 0, p => p.Restarts, p => Num(p.Restarts)),
+            Of<PodSpecInfo>("Node", "text", 0, p => p.Node, p => p.Node ?? ""),
+            Of<PodSpecInfo>("IP", "text", 1, p => p.PodIp, p => p.PodIp ?? ""),
+            Of<PodSpecInfo>("Images", "text", 1, p => string.Join(", ", p.Images), p => string.Join(", ", p.Images)),
+        ],
+        ["Deployment"] = Workload("Up-to-date"),
+        ["StatefulSet"] = Workload(null),
+        ["ReplicaSet"] = Workload(null),
+        ["DaemonSet"] =
+        [
+            Of<WorkloadSpecInfo>("Desired", "number", 0, w => w.Desired, w => Num(w.Desired)),
+            Of<WorkloadSpecInfo>("Ready", "number", 0, w => w.Ready, w => Num(w.Ready)),
+            Of<WorkloadSpecInfo>("Up-to-date", "number", 0, w => w.Updated, w => Num(w.Updated)),
+            Of<WorkloadSpecInfo>("Available", "number", 0, w => w.Available, w => Num(w.Available)),
+            Of<WorkloadSpecInfo>("Images", "text", 1, w => string.Join(", ", w.Images), w => string.Join(", ", w.Images)),
+        ],
+        ["Node"] =
+        [
+            Of<NodeSpecInfo>("Status", "status", 0, n => NodeStatus(n), NodeStatus),
+            Of<NodeSpecInfo>("Roles", "text", 0, n => string.Join(",", n.Roles), n => n.Roles.Count == 0 ? "<none>" : string.Join(",", n.Roles)),
+            Of<NodeSpecInfo>("Version", "text", 0, n => n.KubeletVersion, n => n.KubeletVersion ?? ""),
+            Of<NodeSpecInfo>("Runtime", "text", 0, n => n.ContainerRuntime, n => n.ContainerRuntime ?? ""),
+            Of<NodeSpecInfo>("Internal IP", "text", 1, n => n.InternalIp, n => n.InternalIp ?? ""),
+            Of<NodeSpecInfo>("OS image", "text", 1, n => n.OsImage, n => n.OsImage ?? ""),
+        ],
+        ["Service"] =
+        [
+            Of<ServiceSpecInfo>("Type", "text", 0, s => s.Type, s => s.Type),
+            Of<ServiceSpecInfo>("Cluster IP", "text", 0, s => s.ClusterIp, s => s.ClusterIp ?? ""),
+            Of<ServiceSpecInfo>("External", "text", 0, s => string.Join(",", s.ExternalAddresses),
+                s => s.ExternalAddresses.Count == 0 ? "<none>" : string.Join(",", s.ExternalAddresses)),
+            Of<ServiceSpecInfo>("Ports", "text", 0, s => s.Ports.Count, s => string.Join(",", s.Ports.Select(p =>
+                $"{p.Port}{(p.NodePort is { } n ? $":{n}" : "")}/{p.Protocol}"))),
+            Of<ServiceSpecInfo>("Selector", "text", 1, s => Pairs(s.Selector), s => Pairs(s.Selector)),
+        ],
+        ["Ingress"] =
+        [
+            Of<IngressSpecInfo>("Class", "text", 0, i => i.ClassName, i => i.ClassName ?? "<none>"),
+            Of<IngressSpecInfo>("Hosts", "text", 0, i => Hosts(i), Hosts),
+            Of<IngressSpecInfo>("Address", "text", 0, i => string.Join(",", i.Addresses), i => string.Join(",", i.Addresses)),
+        ],
+        ["PersistentVolumeClaim"] =
+        [
+            Of<VolumeClaimSpecInfo>("Status", "status", 0, c => c.Phase, c => c.Phase),
+            Of<VolumeClaimSpecInfo>("Volume", "text", 0, c => c.VolumeName, c => c.VolumeName ?? ""),
+            Of<VolumeClaimSpecInfo>("Capacity", "text", 0, c => c.Capacity, c => c.Capacity ?? ""),
+            Of<VolumeClaimSpecInfo>("Storage class", "text", 0, c => c.StorageClass, c => c.StorageClass ?? ""),
+        ],
+        ["PersistentVolume"] =
+        [
+            Of<VolumeSpecInfo>("Capacity", "text", 0, v => v.Capacity, v => v.Capacity ?? ""),
+            Of<VolumeSpecInfo>("Reclaim policy", "text", 0, v => v.ReclaimPolicy, v => v.ReclaimPolicy ?? ""),
+            Of<VolumeSpecInfo>("Status", "status", 0, v => v.Phase, v => v.Phase),
+            Of<VolumeSpecInfo>("Claim", "text", 0, v => v.ClaimName, v => v.ClaimName is null ? "" : $"{v.ClaimNamespace}/{v.ClaimName}"),
+            Of<VolumeSpecInfo>("Storage class", "text", 0, v => v.StorageClass, v => v.StorageClass ?? ""),
+        ],
+        ["HorizontalPodAutoscaler"] =
+        [
+            Of<AutoscalerSpecInfo>("Reference", "text", 0, h => h.TargetName, h => $"{h.TargetKind}/{h.TargetName}"),
+            Of<AutoscalerSpecInfo>("Targets", "text", 0, h => h.CurrentCpuPercent,
+                h => $"cpu: {(h.CurrentCpuPercent is { } c ? $"{c}%" : "<unknown>")}/{(h.TargetCpuPercent is { } t ? $"{t}%" : "-")}"),
+            Of<AutoscalerSpecInfo>("Min", "number", 0, h => h.MinReplicas, h => Num(h.MinReplicas ?? 1)),
+            Of<AutoscalerSpecInfo>("Max", "number", 0, h => h.MaxReplicas, h => Num(h.MaxReplicas)),
+            Of<AutoscalerSpecInfo>("Replicas", "number", 0, h => h.CurrentReplicas, h => Num(h.CurrentReplicas)),
+        ],
+        ["Event"] =
+        [
+            Of<EventSpecInfo>("Type", "status", 0, e => e.Type, e => e.Type),
+            Of<EventSpecInfo>("Reason", "text", 0, e => e.Reason, e => e.Reason),
+            Of<EventSpecInfo>("Object", "text", 0, e => e.InvolvedName, e => $"{e.InvolvedKind.ToLowerInvariant()}/{e.InvolvedName}"),
+            Of<EventSpecInfo>("Message", "text", 0, e => e.Message, e => e.Message),
+            Of<EventSpecInfo>("Count", "number", 0, e => e.Count, e => Num(e.Count)),
+            Of<EventSpecInfo>("Last seen", "age", 0, e => e.LastSeenUtc, e => e.LastSeenUtc?.ToString("O", CultureInfo.InvariantCulture) ?? ""),
+        ],
+        ["Job"] =
+        [
+            Of<JobSpecInfo>("Completions", "text", 0, j => j.Succeeded, j => $"{j.Succeeded}/{j.Completions ?? 1}"),
+            Of<JobSpecInfo>("Active", "number", 0, j => j.Active, j => Num(j.Active)),
+            Of<JobSpecInfo>("Failed", "number", 0, j => j.Failed, j => Num(j.Failed)),
+        ],
+        ["CronJob"] =
+        [
+            Of<JobSpecInfo>("Schedule", "text", 0, j => j.Schedule, j => j.Schedule ?? ""),
+            Of<JobSpecInfo>("Suspend", "text", 0, j => j.Suspend?.ToString(), j => j.Suspend == true ? "True" : "False"),
+            Of<JobSpecInfo>("Active", "number", 0, j => j.Active, j => Num(j.Active)),
+            Of<JobSpecInfo>("Last schedule", "age", 0, j => j.LastScheduleUtc, j => j.LastScheduleUtc?.ToString("O", CultureInfo.InvariantCulture) ?? ""),
+        ],
+    };
+
+    public static IReadOnlyList<Column> For(string kind, bool namespaced)
+    {
+        var columns = new List<Column> { Cluster };
+        if (namespaced)
+        {
+            columns.Add(Namespace);
+        }
+
+        columns.Add(Name);
+        columns.AddRange(Specific.GetValueOrDefault(kind) ?? []);
+        columns.Add(Age);
+        return columns;
+    }
+
+    private static IReadOnlyList<Column> Workload(string? updated) =>
+    [
+        Of<WorkloadSpecInfo>("Ready", "text", 0, w => w.Ready, w => $"{w.Ready}/{w.Desired}"),
+        .. updated is null ? Array.Empty<Column>() : [Of<WorkloadSpecInfo>(updated, "number", 0, w => w.Updated, w => Num(w.Updated))],
+        Of<WorkloadSpecInfo>("Available", "number", 0, w => w.Available, w => Num(w.Available)),
+        Of<WorkloadSpecInfo>("Images", "text", 1, w => string.Join(", ", w.Images), w => string.Join(", ", w.Images)),
+    ];
+
+    private static Column Text(string name, Func<Resource, string> value) => new(name, "text", 0, value, value);
+
+    private static Column Of<T>(string name, string type, int priority, Func<T, IComparable?> value, Func<T, string> text) where T : class =>
+        new(name, type, priority, r => r.Spec is T s ? value(s) : null, r => r.Spec is T s ? text(s) : "");
+
+    private static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string NodeStatus(NodeSpecInfo n) => (n.Ready ? "Ready" : "NotReady") + (n.Unschedulable ? ",SchedulingDisabled" : "");
+
+    private static string Hosts(IngressSpecInfo i) => string.Join(",", i.Rules.Select(r => r.Host ?? "*").Distinct());
+
+    private static string Pairs(IReadOnlyDictionary<string, string>? pairs) =>
+        pairs is null ? "<none>" : string.Join(",", pairs.Select(p => $"{p.Key}={p.Value}"));
+}

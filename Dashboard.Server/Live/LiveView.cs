@@ -1,0 +1,205 @@
+using Dashboard.Server.Access;
+using Dashboard.Server.State;
+using Dashboard.Server.Watching;
+using Dashboard.Shared.Fleet;
+using Dashboard.Shared.Live;
+
+namespace Dashboard.Server.Live;
+
+/// <summary>
+/// One filtered, sorted set of objects, kept up to date change by change (a binary search per change, never
+/// a re-sort), and shared by every subscription whose query differs only in its window.
+/// </summary>
+public sealed class LiveView
+{
+    private readonly Lock _gate = new();
+    private readonly List<Entry> _sorted = [];
+    private readonly Dictionary<string, Entry> _byKey = new(StringComparer.Ordinal);
+    private readonly Column _sortColumn;
+    private readonly EntryComparer _comparer;
+    private readonly Func<Resource, bool> _filter;
+
+    public LiveView(string key, WatchedKind kind, ViewQuery query, AccessScope scope, ClusterDirectory clusters)
+    {
+        Key = key;
+        Kind = kind;
+        Columns = KindColumns.For(kind.Kind, kind.Namespaced);
+        _sortColumn = Columns.FirstOrDefault(c => c.Name.Equals(query.Sort ?? "", StringComparison.OrdinalIgnoreCase))
+                      ?? Columns.First(c => c.Name == "Name");
+        _comparer = new EntryComparer(query.Descending);
+        _filter = Filter(query, scope, clusters);
+    }
+
+    public string Key { get; }
+
+    public WatchedKind Kind { get; }
+
+    public IReadOnlyList<Column> Columns { get; }
+
+    /// <summary>Bumped by every change that touched the view.</summary>
+    public long Version { get; private set; }
+
+    public int Subscribers { get; set; }
+
+    public int Total
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sorted.Count;
+            }
+        }
+    }
+
+    public void Load(IEnumerable<Resource> resources)
+    {
+        lock (_gate)
+        {
+            foreach (var resource in resources.Where(_filter))
+            {
+                var entry = new Entry(KeyOf(resource), _sortColumn.Value(resource), resource);
+                _byKey[entry.Key] = entry;
+                _sorted.Add(entry);
+            }
+
+            _sorted.Sort(_comparer);
+            Version++;
+        }
+    }
+
+    public void Apply(FleetChange change)
+    {
+        var key = KeyOf(change.Resource);
+        lock (_gate)
+        {
+            var touched = false;
+            if (_byKey.Remove(key, out var old))
+            {
+                _sorted.RemoveAt(IndexOf(old));
+                touched = true;
+            }
+
+            if (change.Type == ChangeType.Upsert && _filter(change.Resource))
+            {
+                var entry = new Entry(key, _sortColumn.Value(change.Resource), change.Resource);
+                var index = _sorted.BinarySearch(entry, _comparer);
+                _sorted.Insert(index < 0 ? ~index : index, entry);
+                _byKey[key] = entry;
+                touched = true;
+            }
+
+            if (touched)
+            {
+                Version++;
+            }
+        }
+    }
+
+    /// <summary>The rows at [offset, offset + count), the total and the version they were read at.</summary>
+    public (IReadOnlyList<Resource> Rows, int Total, long Version) Window(int offset, int count)
+    {
+        lock (_gate)
+        {
+            var start = Math.Clamp(offset, 0, _sorted.Count);
+            var rows = _sorted.GetRange(start, Math.Min(count, _sorted.Count - start)).Select(e => e.Resource).ToList();
+            return (rows, _sorted.Count, Version);
+        }
+    }
+
+    public ViewRow Row(Resource resource) =>
+        new(KeyOf(resource), resource.Meta.Cluster, resource.Meta.Namespace, resource.Meta.Name, resource.Meta.ResourceVersion,
+            Columns.Select(c => c.Text(resource)).ToArray());
+
+    public static string KeyOf(Resource resource) => $"{resource.Meta.Cluster}/{resource.Meta.Uid}";
+
+    private int IndexOf(Entry entry)
+    {
+        var index = _sorted.BinarySearch(entry, _comparer);
+        return index >= 0 ? index : _sorted.FindIndex(e => ReferenceEquals(e, entry));
+    }
+
+    private static Func<Resource, bool> Filter(ViewQuery query, AccessScope scope, ClusterDirectory clusters)
+    {
+        var names = query.Clusters is { Count: > 0 } c ? c.ToHashSet(StringComparer.Ordinal) : null;
+        var namespaces = query.Namespaces is { Count: > 0 } n ? n.ToHashSet(StringComparer.Ordinal) : null;
+        var labels = query.ClusterLabels is { Count: > 0 } l ? l : null;
+        var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
+        return r =>
+        {
+            var cluster = r.Meta.Cluster;
+            if ((names is not null && !names.Contains(cluster)) ||
+                (namespaces is not null && (r.Meta.Namespace is null || !namespaces.Contains(r.Meta.Namespace))))
+            {
+                return false;
+            }
+
+            var clusterLabels = clusters.LabelsOf(cluster);
+            if (labels is not null && !labels.All(l => LabelValue(clusterLabels, l.Key)?.Equals(l.Value, StringComparison.OrdinalIgnoreCase) == true))
+            {
+                return false;
+            }
+
+            if (!scope.Allows(cluster, clusterLabels, r.Meta.Namespace))
+            {
+                return false;
+            }
+
+            return text is null ||
+                   r.Meta.Name.Contains(text, StringComparison.OrdinalIgnoreCase) ||
+                   (r.Meta.Namespace?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false) ||
+                   cluster.Contains(text, StringComparison.OrdinalIgnoreCase);
+        };
+    }
+
+    private static string? LabelValue(ClusterLabels? labels, string key) => key.ToUpperInvariant() switch
+    {
+        "PROVIDER" => labels?.Provider,
+        "ENVIRONMENT" => labels?.Environment,
+        "REGION" => labels?.Region,
+        _ => null,
+    };
+
+    private sealed record Entry(string Key, IComparable? SortValue, Resource Resource);
+
+    /// <summary>The sort column's value, then cluster, namespace, name and key: a total order, so positions are stable.</summary>
+    private sealed class EntryComparer(bool descending) : IComparer<Entry>
+    {
+        public int Compare(Entry? x, Entry? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return 0;
+            }
+
+            var byValue = CompareValues(x!.SortValue, y!.SortValue);
+            if (byValue != 0)
+            {
+                return descending ? -byValue : byValue;
+            }
+
+            var c = string.CompareOrdinal(x.Resource.Meta.Cluster, y.Resource.Meta.Cluster);
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(x.Resource.Meta.Namespace, y.Resource.Meta.Namespace);
+            }
+
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(x.Resource.Meta.Name, y.Resource.Meta.Name);
+            }
+
+            return c != 0 ? c : string.CompareOrdinal(x.Key, y.Key);
+        }
+
+        private static int CompareValues(IComparable? a, IComparable? b) => (a, b) switch
+        {
+            (null, null) => 0,
+            (null, _) => -1,
+            (_, null) => 1,
+            (string s, string t) => string.Compare(s, t, StringComparison.OrdinalIgnoreCase),
+            _ when a.GetType() == b.GetType() => a.CompareTo(b),
+            _ => string.CompareOrdinal(a.ToString(), b.ToString()),
+        };
+    }
+}
