@@ -3,6 +3,7 @@ using Dashboard.Benchmarks;
 // Every benchmark of the product, in the order `./bench.sh` runs them.
 IBenchmark[] benchmarks =
 [
+    new SimulatorBenchmark(),
 ];
 
 return await Harness.RunAsync(benchmarks, args);
