@@ -9,5 +9,6 @@ builder.Services.AddMudServices();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IFleetConnection, FleetConnection>();
 builder.Services.AddScoped<ThemePreference>();
+builder.Services.AddSingleton<LiveViews>();
 
 await builder.Build().RunAsync();

@@ -22,8 +22,17 @@ public interface IFleetConnection
 
     event Action? Changed;
 
+    /// <summary>Raised after the connection came back (a new connection: live views must resume).</summary>
+    event Func<Task>? Reconnected;
+
     /// <summary>Starts connecting (once); keeps trying until it succeeds, then reconnects by itself.</summary>
     void EnsureStarted();
+
+    Task<T> InvokeAsync<T>(string method, params object?[] args);
+
+    Task SendAsync(string method, params object?[] args);
+
+    IDisposable On<T>(string method, Action<T> handler);
 }
 
 public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
@@ -51,7 +60,14 @@ public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
             Changed?.Invoke();
         });
         _connection.Reconnecting += _ => SetState(HubState.Reconnecting);
-        _connection.Reconnected += _ => SetState(HubState.Connected);
+        _connection.Reconnected += async _ =>
+        {
+            await SetState(HubState.Connected);
+            if (Reconnected is { } reconnected)
+            {
+                await reconnected();
+            }
+        };
         _connection.Closed += _ =>
         {
             SetState(HubState.Offline);
@@ -64,6 +80,32 @@ public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
     public ServerInfo? Server { get; private set; }
 
     public event Action? Changed;
+
+    public event Func<Task>? Reconnected;
+
+    public async Task<T> InvokeAsync<T>(string method, params object?[] args)
+    {
+        await WaitUntilConnectedAsync();
+        return (T)(await _connection.InvokeCoreAsync(method, typeof(T), args))!;
+    }
+
+    public async Task SendAsync(string method, params object?[] args)
+    {
+        await WaitUntilConnectedAsync();
+        await _connection.SendCoreAsync(method, args);
+    }
+
+    public IDisposable On<T>(string method, Action<T> handler) => _connection.On(method, handler);
+
+    /// <summary>Calls made before the first connection wait for it rather than fail.</summary>
+    private async Task WaitUntilConnectedAsync()
+    {
+        EnsureStarted();
+        while (_connection.State != HubConnectionState.Connected && !_stopping.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, _stopping.Token);
+        }
+    }
 
     public void EnsureStarted() => _starting ??= StartAsync(_stopping.Token);
 

@@ -1,0 +1,69 @@
+using Dashboard.Simulator;
+using Dashboard.Testing;
+using Microsoft.Playwright;
+
+namespace Dashboard.E2E.Tests;
+
+/// <summary>The live Deployments table against a simulated fleet the test owns (so it can change it).</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class LiveTableTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("e2e-fleet-");
+    private SimulatedFleet _fleet = null!;
+    private TestDatabase _database = null!;
+    private ServerProcess _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _fleet = await SimulatedFleet.StartAsync(new FleetOptions());
+        var kubeconfig = Path.Combine(_dir.FullName, "kubeconfig");
+        _fleet.WriteKubeconfig(kubeconfig);
+        _database = await TestPostgres.CreateDatabaseAsync();
+        _server = await ServerProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Dashboard"] = _database.ConnectionString,
+            ["Clusters__Kubeconfigs__0"] = kubeconfig,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _database.DisposeAsync();
+        await _fleet.DisposeAsync();
+        _dir.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task A_deployment_scaled_in_the_cluster_changes_live_in_the_table()
+    {
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        var page = await context.NewPageAsync();
+        var console = new List<string>();
+        page.Console += (_, m) => console.Add($"{m.Type}: {m.Text}");
+        await page.GotoAsync(new Uri(_server.BaseAddress, "workloads/deployments").ToString());
+
+        var table = page.Locator("[data-testid=resource-table]");
+        try
+        {
+            await Assertions.Expect(table.Locator("tbody tr").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        }
+        catch (PlaywrightException e)
+        {
+            throw new InvalidOperationException($"{e.Message}\nBrowser console:\n{string.Join('\n', console)}\nServer:\n{_server.Output}", e);
+        }
+
+        // Narrow the table to one deployment of one cluster, as a person would.
+        var cluster = _fleet.Clusters.First(c => c.Name == "aws-prod");
+        await page.GetByPlaceholder("Filter by name, namespace or cluster").FillAsync("payments");
+        var row = table.Locator("tbody tr[data-key^='aws-prod/'][data-name='payments']");
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        await Assertions.Expect(table.Locator("tbody tr")).ToHaveCountAsync(_fleet.Clusters.Count); // one per cluster
+        await Assertions.Expect(table.Locator("tbody tr[data-name='payments']")).ToHaveCountAsync(_fleet.Clusters.Count);
+
+        cluster.ScaleDeployment("shop", "payments", 7);
+
+        await Assertions.Expect(row.Locator("td").Nth(3)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+/7$"), new() { Timeout = 20_000 });
+        await page.ScreenshotAsync("deployments-live");
+    }
+}
