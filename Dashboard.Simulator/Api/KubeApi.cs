@@ -59,6 +59,14 @@ internal sealed partial class KubeApi(SimulatedCluster cluster)
         {
             // The client went away.
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException or InvalidCastException or IndexOutOfRangeException)
+        {
+            // Bodies of the wrong shape (a number where a string belongs...) are the client's error, never a crash.
+            if (!ctx.Response.HasStarted)
+            {
+                await Responses.WriteStatusAsync(ctx, 400, "BadRequest", "the request could not be processed: " + e.Message);
+            }
+        }
     }
 
     private static string? ErrorName(HttpContext ctx) => ctx.Items["name"] as string;
@@ -288,7 +296,9 @@ internal sealed partial class KubeApi(SimulatedCluster cluster)
     {
         if (ctx.Request.ContentType?.Contains("protobuf", StringComparison.Ordinal) == true)
         {
-            throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json (this simulator does not decode protobuf)");
+            using var buffer = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
+            return Protobuf.Decode(buffer.ToArray(), kind);
         }
 
         using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
@@ -298,7 +308,7 @@ internal sealed partial class KubeApi(SimulatedCluster cluster)
             throw ApiException.BadRequest("the body of the request is empty");
         }
 
-        var node = JsonNode.Parse(text) as JsonObject ?? throw ApiException.BadRequest("the body of the request must be a JSON object");
+        var node = Yaml.ParseBody(ctx.Request.ContentType, text) as JsonObject ?? throw ApiException.BadRequest("the body of the request must be an object");
         CheckKind(node, kind);
         return node;
     }
@@ -415,7 +425,7 @@ internal sealed partial class KubeApi(SimulatedCluster cluster)
     {
         using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(ctx.RequestAborted);
-        var patch = JsonNode.Parse(text) ?? throw ApiException.BadRequest("empty patch");
+        var patch = Yaml.ParseBody(ctx.Request.ContentType, text) ?? throw ApiException.BadRequest("empty patch");
         var contentType = ctx.Request.ContentType;
         var current = Store.GetOrThrow(kind, ns, name);
         var node = Patches.Apply(contentType, current.ToNode(), patch) as JsonObject

@@ -397,6 +397,11 @@ internal sealed partial class ClusterControllers
                 return true;
             }) ?? throw ApiException.NotFound(BuiltInKinds.Node, name);
             Events.Emit(node, "Normal", "NodeReady", $"Node {name} status is now: NodeReady", "kubelet", name);
+            foreach (var pod in PodsOn(name).Where(p => p.Field("status.phase") == "Pending"))
+            {
+                WatchKubelet(pod);
+            }
+
             foreach (var pod in PodsOn(name).Where(p => p.Field("status.phase") == "Running"))
             {
                 _store.Mutate(BuiltInKinds.Pod, pod.Namespace, pod.Name, p =>

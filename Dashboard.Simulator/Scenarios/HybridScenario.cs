@@ -305,7 +305,14 @@ internal static class HybridScenario
         if (port > 0)
         {
             container["ports"] = new JsonArray(new JsonObject { ["name"] = "http", ["containerPort"] = port, ["protocol"] = "TCP" });
-            container["readinessProbe"] = new JsonObject { ["httpGet"] = new JsonObject { ["path"] = "/healthz", ["port"] = port }, ["periodSeconds"] = 10 };
+            container["readinessProbe"] = new JsonObject
+            {
+                ["httpGet"] = new JsonObject { ["path"] = "/healthz", ["port"] = port, ["scheme"] = "HTTP" },
+                ["timeoutSeconds"] = 1,
+                ["periodSeconds"] = 10,
+                ["successThreshold"] = 1,
+                ["failureThreshold"] = 3,
+            };
         }
 
         return new JsonObject

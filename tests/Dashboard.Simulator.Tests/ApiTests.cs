@@ -155,6 +155,20 @@ public sealed class ApiTests(FleetFixture fixture) : IClassFixture<FleetFixture>
     }
 
     [Fact]
+    public async Task YamlBodies_AreAccepted_AndMalformedYamlGets400()
+    {
+        using var client = Fast.Client(Cluster);
+        var yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\n  namespace: default\ndata:\n  count: \"3\"\n";
+        using var created = await client.PostAsync("/api/v1/namespaces/default/configmaps", Fast.Json(yaml, "application/yaml"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("3", (string?)JsonNode.Parse(Cluster.GetJson("configmaps", "default", "from-yaml")!)!["data"]!["count"]);
+        using var bad = await client.PostAsync("/api/v1/namespaces/default/configmaps", Fast.Json("metadata: [unclosed", "application/yaml"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("Status", (string?)JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["kind"]);
+        Cluster.Delete("configmaps", "default", "from-yaml");
+    }
+
+    [Fact]
     public async Task DryRunAll_ValidatesButStoresNothing()
     {
         using var client = Fast.Client(Cluster);

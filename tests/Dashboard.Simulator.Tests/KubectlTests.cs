@@ -217,6 +217,23 @@ public sealed partial class KubectlTests(FleetFixture fixture) : IClassFixture<F
         Assert.Equal(numbers.OrderBy(n => n), numbers);
     }
 
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task CreateNamespaceConfigMapAndDeployment_FromFlags(string version)
+    {
+        // kubectl 1.33 sends these bodies as protobuf, 1.27 as JSON.
+        using var kubectl = new Kubectl(Fleet, version);
+        var cluster = ClusterFor(version);
+        var ns = "flags-" + version.Replace(".", "", StringComparison.Ordinal);
+        Assert.Contains($"namespace/{ns} created", await kubectl.OkAsync(cluster.Name, $"create namespace {ns}"), StringComparison.Ordinal);
+        await kubectl.OkAsync(cluster.Name, $"create configmap settings -n {ns} --from-literal=mode=fast");
+        await kubectl.OkAsync(cluster.Name, $"create deployment api -n {ns} --image=example/api:2.0 --replicas=2 --port=8080");
+        Assert.Equal("fast", (string?)System.Text.Json.Nodes.JsonNode.Parse(cluster.GetJson("configmaps", ns, "settings")!)!["data"]!["mode"]);
+        await Fast.UntilAsync(() => Fast.Objects(cluster, "pods", ns).Count(Fast.Ready) == 2, "2 api pods ready");
+        Assert.Matches(@"api\s+2/2\s+2\s+2\s+\S+\s+api\s+example/api:2\.0\s+app=api", await kubectl.OkAsync(cluster.Name, $"get deploy -n {ns} -o wide"));
+        await kubectl.OkAsync(cluster.Name, $"delete namespace {ns}");
+    }
+
     private static List<int> LineNumbers(string output) =>
         LineNumberPattern().Matches(output).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
