@@ -59,9 +59,24 @@ internal sealed partial class ClusterControllers
         }
     }
 
+    private readonly Dictionary<string, (long Version, JsonObject Node)> _parsedNodes = new(StringComparer.Ordinal);
+
+    /// <summary>Nodes parsed once per version: in load mode a cluster has hundreds and the scheduler runs every tick.</summary>
+    private JsonObject ParsedNode(StoredObject node)
+    {
+        if (_parsedNodes.TryGetValue(node.Name, out var cached) && cached.Version == node.ResourceVersion)
+        {
+            return cached.Node;
+        }
+
+        var parsed = node.ToNode();
+        _parsedNodes[node.Name] = (node.ResourceVersion, parsed);
+        return parsed;
+    }
+
     private void Schedule()
     {
-        var nodes = _store.All(BuiltInKinds.Node).Select(n => (Stored: n, Node: n.ToNode())).Where(n =>
+        var nodes = _store.All(BuiltInKinds.Node).Select(n => (Stored: n, Node: ParsedNode(n))).Where(n =>
             Nodes.Str(n.Node, "spec", "unschedulable") != "true"
             && n.Node["status"]?["conditions"]?.AsArray().Any(c => Nodes.Str(c, "type") == "Ready" && Nodes.Str(c, "status") == "True") == true).ToList();
         var total = _store.Count(BuiltInKinds.Node);
