@@ -59,12 +59,12 @@ internal sealed partial class KubeApi
                 Append(buffer, e, kind, labels, fields, table, include);
                 if (buffer.WrittenCount > 64 * 1024)
                 {
-                    await FlushAsync(ctx, buffer, token);
+                    await FlushAsync(ctx, buffer, ctx.RequestAborted);
                 }
             }
 
             watcher.Replay.Clear();
-            await FlushAsync(ctx, buffer, token);
+            await FlushAsync(ctx, buffer, ctx.RequestAborted);
             var bookmarkDue = Store.Time.GetUtcNow() + cluster.Options.BookmarkInterval;
             while (!token.IsCancellationRequested)
             {
@@ -97,7 +97,8 @@ internal sealed partial class KubeApi
                     bookmarkDue = Store.Time.GetUtcNow() + cluster.Options.BookmarkInterval;
                 }
 
-                await FlushAsync(ctx, buffer, token);
+                // Writes are never cancelled half-way by the timeout or a cut: that would tear a TLS record.
+                await FlushAsync(ctx, buffer, ctx.RequestAborted);
             }
         }
         catch (OperationCanceledException)

@@ -343,6 +343,7 @@ internal sealed partial class KubeApi(SimulatedCluster cluster)
     private async Task CreateAsync(HttpContext ctx, ResourceKind kind, string? ns, bool dryRun)
     {
         var body = await ReadBodyAsync(ctx, kind);
+        FieldValidation.Check(ctx.Request.Query["fieldValidation"], kind, body);
         var metadata = Metadata(body);
         ctx.Items["name"] = (string?)metadata["name"];
         if (kind.Namespaced)
@@ -375,6 +376,7 @@ internal sealed partial class KubeApi(SimulatedCluster cluster)
     private async Task UpdateAsync(HttpContext ctx, ResourceKind kind, string? ns, string name, string? sub, bool dryRun)
     {
         var body = await ReadBodyAsync(ctx, kind);
+        FieldValidation.Check(ctx.Request.Query["fieldValidation"], kind, body);
         var metadata = Metadata(body);
         if ((string?)metadata["name"] is { } bodyName && bodyName != name)
         {
@@ -427,9 +429,26 @@ internal sealed partial class KubeApi(SimulatedCluster cluster)
         var text = await reader.ReadToEndAsync(ctx.RequestAborted);
         var patch = Yaml.ParseBody(ctx.Request.ContentType, text) ?? throw ApiException.BadRequest("empty patch");
         var contentType = ctx.Request.ContentType;
+        var applyPatch = contentType?.StartsWith("application/apply-patch", StringComparison.Ordinal) == true;
+        if (applyPatch && Store.Get(kind, ns, name) is null && patch is JsonObject applied)
+        {
+            // Server-side apply creates what does not exist yet.
+            CheckKind(applied, kind);
+            var meta = Metadata(applied);
+            meta["name"] = name;
+            if (ns is not null)
+            {
+                meta["namespace"] = ns;
+            }
+
+            await Responses.WriteObjectAsync(ctx, 201, Store.Create(kind, applied, dryRun), Now);
+            return;
+        }
+
         var current = Store.GetOrThrow(kind, ns, name);
         var node = Patches.Apply(contentType, current.ToNode(), patch) as JsonObject
             ?? throw ApiException.BadRequest("the patch did not produce an object");
+        FieldValidation.Check(ctx.Request.Query["fieldValidation"], kind, node);
         CheckKind(node, kind);
         var metadata = Metadata(node);
         metadata["name"] = name;

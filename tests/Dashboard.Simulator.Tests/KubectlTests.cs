@@ -234,6 +234,32 @@ public sealed partial class KubectlTests(FleetFixture fixture) : IClassFixture<F
         await kubectl.OkAsync(cluster.Name, $"delete namespace {ns}");
     }
 
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task CreateWithAnUnknownField_IsRejectedByStrictValidation(string version)
+    {
+        using var kubectl = new Kubectl(Fleet, version);
+        var file = kubectl.WriteFile("typo.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\n  namespace: default\n  lables:\n    a: b\ndata:\n  a: b\n");
+        var (code, output, error) = await kubectl.RunAsync(ClusterFor(version).Name, $"create -f {file}");
+        Assert.NotEqual(0, code);
+        Assert.Contains("unknown field \"metadata.lables\"", output + error, StringComparison.Ordinal);
+        Assert.Null(ClusterFor(version).GetJson("configmaps", "default", "typo"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task ApplyServerSide_CreatesThenUpdates(string version)
+    {
+        using var kubectl = new Kubectl(Fleet, version);
+        var cluster = ClusterFor(version);
+        var file = kubectl.WriteFile("ssa.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\n  namespace: default\ndata:\n  a: one\n");
+        Assert.Contains("configmap/ssa serverside-applied", await kubectl.OkAsync(cluster.Name, $"apply --server-side -f {file}"), StringComparison.Ordinal);
+        File.WriteAllText(file, File.ReadAllText(file).Replace("one", "two", StringComparison.Ordinal));
+        await kubectl.OkAsync(cluster.Name, $"apply --server-side -f {file}");
+        Assert.Equal("two", (string?)System.Text.Json.Nodes.JsonNode.Parse(cluster.GetJson("configmaps", "default", "ssa")!)!["data"]!["a"]);
+        cluster.Delete("configmaps", "default", "ssa");
+    }
+
     private static List<int> LineNumbers(string output) =>
         LineNumberPattern().Matches(output).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
