@@ -13,7 +13,7 @@ public sealed class Interner
 
     private readonly ConcurrentDictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<LabelKey, IReadOnlyDictionary<string, string>> _labelSets = new();
-    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _lists = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ListKey, IReadOnlyList<string>> _lists = new();
 
     public int Count => _strings.Count + _labelSets.Count + _lists.Count;
 
@@ -46,8 +46,38 @@ public sealed class Interner
             return [];
         }
 
-        var key = string.Join('\n', items);
-        return _lists.GetOrAdd(key, _ => items.Select(Intern).ToArray());
+        if (_lists.TryGetValue(new ListKey(items), out var existing))
+        {
+            return existing;
+        }
+
+        string[] interned = [.. items.Select(Intern)];
+        return _lists.GetOrAdd(new ListKey([.. interned]), interned);
+    }
+
+    private readonly struct ListKey(List<string> items) : IEquatable<ListKey>
+    {
+        private readonly List<string> _items = items;
+        private readonly int _hash = Hash(items);
+
+        private static int Hash(List<string> items)
+        {
+            var hash = new HashCode();
+            foreach (var item in items)
+            {
+                hash.Add(item, StringComparer.Ordinal);
+            }
+
+            return hash.ToHashCode();
+        }
+
+        public bool Equals(ListKey other) =>
+            _hash == other._hash && _items.Count == other._items.Count &&
+            _items.Zip(other._items).All(p => string.Equals(p.First, p.Second, StringComparison.Ordinal));
+
+        public override bool Equals(object? obj) => obj is ListKey other && Equals(other);
+
+        public override int GetHashCode() => _hash;
     }
 
     private readonly struct LabelKey(List<KeyValuePair<string, string>> pairs) : IEquatable<LabelKey>

@@ -39,11 +39,11 @@ public sealed class KubeApi(IKubernetes client) : IDisposable
     }
 
     /// <summary>
-    /// One watch request: calls <paramref name="onEvent"/> for each event line (type, object) until the server
-    /// ends the stream. An ERROR event becomes a <see cref="KubeApiException"/> (410 Gone included).
-    /// <paramref name="onOpened"/> runs once the server has accepted the watch.
+    /// One watch request: hands each non-blank line of the stream to <paramref name="onLine"/> until the server
+    /// ends it (decoding is the caller's: see <see cref="WatchDecoders"/>). <paramref name="onOpened"/> runs once
+    /// the server has accepted the watch.
     /// </summary>
-    public async Task WatchAsync(string pathAndQuery, Action<string, JsonElement> onEvent, Action? onOpened, CancellationToken cancellationToken)
+    public async Task WatchAsync(string pathAndQuery, Action<ReadOnlySequence<byte>> onLine, Action? onOpened, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(pathAndQuery, cancellationToken);
         onOpened?.Invoke();
@@ -57,14 +57,17 @@ public sealed class KubeApi(IKubernetes client) : IDisposable
                 var buffer = result.Buffer;
                 while (TryReadLine(ref buffer, out var line))
                 {
-                    Dispatch(line, onEvent);
+                    if (!IsBlank(line))
+                    {
+                        onLine(line);
+                    }
                 }
 
                 if (result.IsCompleted)
                 {
-                    if (!buffer.IsEmpty)
+                    if (!IsBlank(buffer))
                     {
-                        Dispatch(buffer, onEvent);
+                        onLine(buffer);
                     }
 
                     reader.AdvanceTo(buffer.End);
@@ -92,44 +95,6 @@ public sealed class KubeApi(IKubernetes client) : IDisposable
         line = buffer.Slice(0, position.Value);
         buffer = buffer.Slice(buffer.GetPosition(1, position.Value));
         return true;
-    }
-
-    private static void Dispatch(ReadOnlySequence<byte> line, Action<string, JsonElement> onEvent)
-    {
-        if (IsBlank(line))
-        {
-            return;
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(line);
-        }
-        catch (JsonException e)
-        {
-            throw new KubeApiException(null, $"malformed watch event: {e.Message}", inner: e);
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            var type = root.Str("type");
-            var obj = root.Get("object");
-            if (type is null || obj.ValueKind != JsonValueKind.Object)
-            {
-                throw new KubeApiException(null, "malformed watch event: no type or object");
-            }
-
-            if (type == "ERROR")
-            {
-                var code = obj.IntOrNull("code");
-                throw new KubeApiException(code is { } c ? (HttpStatusCode)c : null,
-                    $"watch error {code}: {obj.Str("reason")} {obj.Str("message")}".TrimEnd());
-            }
-
-            onEvent(type, obj);
-        }
     }
 
     private static bool IsBlank(ReadOnlySequence<byte> line)

@@ -125,10 +125,10 @@ public sealed class Reflector(
         var version = resourceVersion;
         try
         {
-            await api.WatchAsync(query, (type, obj) =>
+            await api.WatchAsync(query, line =>
             {
                 events++;
-                version = Apply(type, obj) ?? version;
+                version = Apply(kind.Decode(line, kind, cluster, interner)) ?? version;
             }, () => tracker.Watching(store.Count(cluster, kind.Kind)), cancellationToken);
         }
         finally
@@ -148,18 +148,16 @@ public sealed class Reflector(
         return version;
     }
 
-    private string? Apply(string type, JsonElement obj)
+    private string? Apply(WatchEvent e)
     {
-        var meta = obj.Get("metadata");
-        var version = meta.Str("resourceVersion");
-        switch (type)
+        switch (e.Type)
         {
             case "ADDED":
             case "MODIFIED":
-                store.Upsert(Project(obj));
+                store.Upsert(e.Resource!);
                 break;
             case "DELETED":
-                if (meta.Str("uid") is { } uid)
+                if (e.Uid is { } uid)
                 {
                     store.Delete(cluster, kind.Kind, uid);
                 }
@@ -168,10 +166,10 @@ public sealed class Reflector(
             case "BOOKMARK":
                 break;
             default:
-                throw new KubeApiException(null, $"unknown watch event type '{type}'");
+                throw new KubeApiException(null, $"unknown watch event type '{e.Type}'");
         }
 
-        return version;
+        return e.ResourceVersion;
     }
 
     private Resource Project(JsonElement item) =>

@@ -6,6 +6,9 @@ namespace Dashboard.Server.Watching;
 /// <summary>One kind the server keeps a list+watch of, and how an object of it is projected.</summary>
 public sealed record WatchedKind(string Plural, string Group, string Version, string Kind, bool Namespaced, Projector Project)
 {
+    /// <summary>How watch lines of this kind are decoded: a JsonDocument and the projector, or a kind's own reader.</summary>
+    public WatchDecoder Decode { get; init; } = WatchDecoders.Document;
+
     /// <summary>The collection path across all namespaces, e.g. /api/v1/pods or /apis/apps/v1/deployments.</summary>
     public string Path => Group.Length == 0 ? $"/api/{Version}/{Plural}" : $"/apis/{Group}/{Version}/{Plural}";
 }
@@ -19,7 +22,7 @@ public static class WatchedKinds
     [
         new("namespaces", "", "v1", "Namespace", false, Projections.Generic("status.phase")),
         new("nodes", "", "v1", "Node", false, Projections.Node),
-        new("pods", "", "v1", "Pod", true, Projections.Pod),
+        new("pods", "", "v1", "Pod", true, Projections.Pod) { Decode = PodDecoder.Decode },
         new("services", "", "v1", "Service", true, Projections.Service),
         new("endpoints", "", "v1", "Endpoints", true, Projections.Endpoints),
         new("configmaps", "", "v1", "ConfigMap", true, Projections.KeyCount("data", "binaryData")),

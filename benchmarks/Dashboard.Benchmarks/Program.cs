@@ -4,6 +4,7 @@ using Dashboard.Benchmarks;
 IBenchmark[] benchmarks =
 [
     new SimulatorBenchmark(),
+    new IngestBenchmark(),
 ];
 
 return await Harness.RunAsync(benchmarks, args);
