@@ -5,6 +5,7 @@ IBenchmark[] benchmarks =
 [
     new SimulatorBenchmark(),
     new IngestBenchmark(),
+    new ColdSyncBenchmark(),
 ];
 
 return await Harness.RunAsync(benchmarks, args);
