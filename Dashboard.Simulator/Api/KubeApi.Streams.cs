@@ -126,20 +126,30 @@ internal sealed partial class KubeApi
     private void Append(ArrayBufferWriter<byte> buffer, WatchEvent e, ResourceKind kind, Selector labels, Selector fields, bool table, string include)
     {
         var o = e.Object;
-        if (!labels.IsEmpty && !labels.MatchesLabels(o.Labels))
+        var type = e.Type;
+        if (!labels.IsEmpty || !fields.IsEmpty)
         {
-            return;
-        }
-
-        if (!fields.IsEmpty && !fields.Matches(o.Field))
-        {
-            return;
+            // Like the API server's watch cache: an object entering the selection is ADDED, one leaving it DELETED.
+            bool Selected(StoredObject x) => labels.MatchesLabels(x.Labels) && fields.Matches(x.Field);
+            var now = Selected(o);
+            var before = e.Previous is not null && Selected(e.Previous);
+            switch (type)
+            {
+                case "MODIFIED" when now && !before && e.Previous is not null:
+                    type = "ADDED";
+                    break;
+                case "MODIFIED" when !now && before:
+                    type = "DELETED";
+                    break;
+                case var _ when !now:
+                    return;
+            }
         }
 
         using (var w = new Utf8JsonWriter(buffer, JsonDefaults.Writer))
         {
             w.WriteStartObject();
-            w.WriteString("type", e.Type);
+            w.WriteString("type", type);
             w.WritePropertyName("object");
             if (table)
             {

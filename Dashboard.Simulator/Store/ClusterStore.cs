@@ -548,7 +548,7 @@ internal sealed class ClusterStore
 
         table.Objects[key] = stored;
         Index(stored, key, add: true);
-        Publish(new WatchEvent(type, stored));
+        Publish(new WatchEvent(type, stored, previous));
         return stored;
     }
 

@@ -1,7 +1,7 @@
 namespace Dashboard.Simulator.Store;
 
 /// <summary>One change as the watch stream sends it: ADDED, MODIFIED or DELETED with the object after the change.</summary>
-internal sealed record WatchEvent(string Type, StoredObject Object)
+internal sealed record WatchEvent(string Type, StoredObject Object, StoredObject? Previous = null)
 {
     public long ResourceVersion => Object.ResourceVersion;
 }

@@ -127,6 +127,20 @@ public sealed class ApiTests(FleetFixture fixture) : IClassFixture<FleetFixture>
     }
 
     [Fact]
+    public async Task WatchWithASelector_SeesObjectsEnteringAndLeavingIt()
+    {
+        using var client = Fast.Client(Cluster);
+        Cluster.Apply("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"moving","namespace":"default","labels":{"stage":"a"}}}""");
+        var rv = Cluster.Store.CurrentVersion;
+        using var response = await client.GetAsync($"/api/v1/namespaces/default/configmaps?watch=true&labelSelector=stage%3Db&resourceVersion={rv}&timeoutSeconds=2", HttpCompletionOption.ResponseHeadersRead);
+        Cluster.Apply("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"moving","namespace":"default","labels":{"stage":"b"}}}""");
+        Cluster.Apply("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"moving","namespace":"default","labels":{"stage":"c"}}}""");
+        var types = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => (string?)JsonNode.Parse(l)!["type"]).ToList();
+        Assert.Equal(["ADDED", "DELETED"], types);
+        Cluster.Delete("configmaps", "default", "moving");
+    }
+
+    [Fact]
     public async Task UpdateWithStaleResourceVersion_Gets409_AndMalformedInput400_UnknownResource404_KindMismatch400()
     {
         using var client = Fast.Client(Cluster);
