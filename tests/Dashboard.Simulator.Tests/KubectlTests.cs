@@ -166,6 +166,9 @@ public sealed partial class KubectlTests(FleetFixture fixture) : IClassFixture<F
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s*$", lines[0]);
         Assert.Contains(lines, l => Regex.IsMatch(l, @"^storefront-\S+\s+\d+m\s+\d+Mi\s*$"));
+        var nodes = (await kubectl.OkAsync(ClusterFor(version).Name, "top nodes")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^NAME\s+CPU\(cores\)\s+CPU(\(%\)|%)\s+MEMORY\(bytes\)\s+MEMORY(\(%\)|%)", nodes[0]);
+        Assert.Equal(ClusterFor(version).NodeNames.Count, nodes.Length - 1);
     }
 
     [Theory]
