@@ -132,7 +132,7 @@ internal sealed partial class ClusterControllers : IAsyncDisposable
             {
                 Tick();
             }
-            catch (Exception e) when (e is ApiException or InvalidOperationException or KeyNotFoundException or NullReferenceException or FormatException or ArgumentException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 // A controller must never take the cluster down; the next tick retries.
                 _logger.LogWarning(e, "controller tick failed");

@@ -53,7 +53,7 @@ internal sealed class FleetActivity : IAsyncDisposable
             {
                 cluster.RestartDeployment("shop", app);
             }
-            catch (KeyNotFoundException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 _logger.LogDebug(e, "rolling update skipped");
             }
@@ -70,41 +70,57 @@ internal sealed class FleetActivity : IAsyncDisposable
         while (await timer.WaitForNextTickAsync(ct))
         {
             var due = (long)((DateTimeOffset.UtcNow - started).TotalSeconds * perSecond);
-            for (; done < due; done++)
+            try
             {
-                var cluster = clusters[(int)(done % clusters.Count)];
-                var sets = _loadSets[cluster];
-                var (ns, _, uid) = sets[_random.Next(sets.Count)];
-                var pods = cluster.Store.OwnedBy(uid);
-                if (pods.Count == 0)
-                {
-                    continue;
-                }
-
-                var pod = pods[_random.Next(pods.Count)];
-                if (_random.NextDouble() < 0.1)
-                {
-                    try
-                    {
-                        cluster.Store.Delete(BuiltInKinds.Pod, ns, pod.Name);
-                    }
-                    catch (ApiException)
-                    {
-                        // Raced with the controller.
-                    }
-                }
-                else
-                {
-                    var n = Interlocked.Increment(ref _churned);
-                    cluster.Store.Mutate(BuiltInKinds.Pod, ns, pod.Name, p =>
-                    {
-                        var annotations = Controllers.Nodes.Obj(p["metadata"]!, "annotations");
-                        annotations["simulator.dashboard.io/churn"] = n.ToString(CultureInfo.InvariantCulture);
-                        return true;
-                    });
-                }
+                done = ApplyChanges(clusters, done, due);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One failed change must not stop the load; the next tick goes on.
+                _logger.LogWarning(e, "churn change failed");
+                done = due;
             }
         }
+    }
+
+    private long ApplyChanges(List<SimulatedCluster> clusters, long done, long due)
+    {
+        for (; done < due; done++)
+        {
+            var cluster = clusters[(int)(done % clusters.Count)];
+            var sets = _loadSets[cluster];
+            var (ns, _, uid) = sets[Random.Shared.Next(sets.Count)];
+            var pods = cluster.Store.OwnedBy(uid);
+            if (pods.Count == 0)
+            {
+                continue;
+            }
+
+            var pod = pods[Random.Shared.Next(pods.Count)];
+            if (Random.Shared.NextDouble() < 0.1)
+            {
+                try
+                {
+                    cluster.Store.Delete(BuiltInKinds.Pod, ns, pod.Name);
+                }
+                catch (ApiException)
+                {
+                    // Raced with the controller.
+                }
+            }
+            else
+            {
+                var n = Interlocked.Increment(ref _churned);
+                cluster.Store.Mutate(BuiltInKinds.Pod, ns, pod.Name, p =>
+                {
+                    var annotations = Controllers.Nodes.Obj(p["metadata"]!, "annotations");
+                    annotations["simulator.dashboard.io/churn"] = n.ToString(CultureInfo.InvariantCulture);
+                    return true;
+                });
+            }
+        }
+
+        return done;
     }
 
     public async ValueTask DisposeAsync()
