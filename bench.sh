@@ -4,5 +4,5 @@
 # Results: printed, and written to benchmarks/results/NAME.md and NAME.json.
 set -euo pipefail
 cd "$(dirname "$0")"
-dotnet build -c Release benchmarks/Dashboard.Benchmarks -v q -nologo >/dev/null
+out=$(dotnet build -c Release benchmarks/Dashboard.Benchmarks -v q -nologo 2>&1) || { echo "$out" | grep -E 'error' | sort -u >&2; exit 1; }
 exec dotnet benchmarks/Dashboard.Benchmarks/bin/Release/net10.0/Dashboard.Benchmarks.dll "$@"

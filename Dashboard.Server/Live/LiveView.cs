@@ -58,7 +58,7 @@ public sealed class LiveView
         {
             foreach (var resource in resources.Where(_filter))
             {
-                var entry = new Entry(KeyOf(resource), _sortColumn.Value(resource), resource);
+                var entry = new Entry(KeyOf(resource), _sortColumn.Value(resource), resource, Row(resource));
                 _byKey[entry.Key] = entry;
                 _sorted.Add(entry);
             }
@@ -82,7 +82,7 @@ public sealed class LiveView
 
             if (change.Type == ChangeType.Upsert && _filter(change.Resource))
             {
-                var entry = new Entry(key, _sortColumn.Value(change.Resource), change.Resource);
+                var entry = new Entry(key, _sortColumn.Value(change.Resource), change.Resource, Row(change.Resource));
                 var index = _sorted.BinarySearch(entry, _comparer);
                 _sorted.Insert(index < 0 ? ~index : index, entry);
                 _byKey[key] = entry;
@@ -96,13 +96,22 @@ public sealed class LiveView
         }
     }
 
-    /// <summary>The rows at [offset, offset + count), the total and the version they were read at.</summary>
-    public (IReadOnlyList<Resource> Rows, int Total, long Version) Window(int offset, int count)
+    /// <summary>
+    /// The rows at [offset, offset + count), the total and the version they were read at. Rows are made once,
+    /// when their object changes, not for every browser at every batch.
+    /// </summary>
+    public (List<ViewRow> Rows, int Total, long Version) Window(int offset, int count)
     {
         lock (_gate)
         {
             var start = Math.Clamp(offset, 0, _sorted.Count);
-            var rows = _sorted.GetRange(start, Math.Min(count, _sorted.Count - start)).Select(e => e.Resource).ToList();
+            var end = Math.Min(_sorted.Count, start + count);
+            var rows = new List<ViewRow>(end - start);
+            for (var i = start; i < end; i++)
+            {
+                rows.Add(_sorted[i].Row);
+            }
+
             return (rows, _sorted.Count, Version);
         }
     }
@@ -160,7 +169,7 @@ public sealed class LiveView
         _ => null,
     };
 
-    private sealed record Entry(string Key, IComparable? SortValue, Resource Resource);
+    private sealed record Entry(string Key, IComparable? SortValue, Resource Resource, ViewRow Row);
 
     /// <summary>The sort column's value, then cluster, namespace, name and key: a total order, so positions are stable.</summary>
     private sealed class EntryComparer(bool descending) : IComparer<Entry>

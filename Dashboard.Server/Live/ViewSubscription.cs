@@ -40,8 +40,7 @@ public sealed class ViewSubscription(string id, string connectionId, LiveView vi
     {
         lock (_gate)
         {
-            var (rows, total, version) = View.Window(Query.Offset, Query.Count);
-            var wire = rows.Select(View.Row).ToList();
+            var (wire, total, version) = View.Window(Query.Offset, Query.Count);
             Remember(wire, total, version);
             _recent.Clear();
             Sequence++;
@@ -71,8 +70,7 @@ public sealed class ViewSubscription(string id, string connectionId, LiveView vi
                 return null;
             }
 
-            var (rows, total, version) = View.Window(Query.Offset, Query.Count);
-            var wire = rows.Select(View.Row).ToList();
+            var (wire, total, version) = View.Window(Query.Offset, Query.Count);
             var changed = wire.Where(r => !_sentVersions.TryGetValue(r.Key, out var v) || v != r.Version).ToList();
             var keys = wire.Select(r => r.Key).ToList();
             var sameWindow = changed.Count == 0 && total == _sentTotal && keys.SequenceEqual(_sentKeys);

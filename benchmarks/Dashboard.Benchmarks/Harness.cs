@@ -25,7 +25,11 @@ internal sealed record BenchmarkRun(bool Quick, string ResultsDirectory)
 
 internal static class Harness
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public static async Task<int> RunAsync(IReadOnlyList<IBenchmark> benchmarks, string[] args)
     {

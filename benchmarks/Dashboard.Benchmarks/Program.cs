@@ -6,6 +6,7 @@ IBenchmark[] benchmarks =
     new SimulatorBenchmark(),
     new IngestBenchmark(),
     new ColdSyncBenchmark(),
+    new LatencyBenchmark(),
 ];
 
 return await Harness.RunAsync(benchmarks, args);

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dashboard.Shared.Live;
+using Dashboard.Simulator;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Benchmarks;
+
+/// <summary>
+/// Change in the simulator -> received by SignalR clients: the real server process watching a simulated
+/// cluster of 1000 load pods changing 1000 times a second, 100 clients each holding a live view whose
+/// window contains changing pods. A direct watch on the simulator stamps each change as it leaves the
+/// cluster; each client stamps it as it arrives.
+/// </summary>
+internal sealed class LatencyBenchmark : IBenchmark
+{
+    public string Name => "latency";
+
+    public string Description => "change in the simulator -> SignalR client: p50/p99/max at 1k events/s with 100 clients; memory per connection";
+
+    public async Task<IReadOnlyList<Measurement>> RunAsync(BenchmarkRun run, CancellationToken cancellationToken)
+    {
+        const int clients = 100;
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64)); // 100 clients and a simulator share this process
+        const double rate = 1000;
+        var seconds = run.Quick ? 10 : 30;
+        await using var fleet = await SimulatedFleet.StartAsync(
+            new FleetOptions { Scenario = "minimal", Pods = 1000, ActivityInterval = TimeSpan.Zero }, cancellationToken);
+        var cluster = fleet.Clusters[0];
+        var dir = Directory.CreateTempSubdirectory("latency-");
+        var kubeconfig = Path.Combine(dir.FullName, "kubeconfig");
+        fleet.WriteKubeconfig(kubeconfig);
+
+        // When each change left the cluster, seen by a watch of our own in this process.
+        var leftAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        using var stampStop = new CancellationTokenSource();
+        var stamping = StampAsync(cluster, leftAt, bookmarks: false, stampStop.Token);
+        var withBookmarks = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var stamping2 = Environment.GetEnvironmentVariable("LATENCY_DEBUG") is null ? Task.CompletedTask : StampAsync(cluster, withBookmarks, bookmarks: true, stampStop.Token);
+
+        var port = FreePort();
+        using var server = StartServer(port, kubeconfig, dir.FullName);
+        try
+        {
+            var baseUri = new Uri($"http://127.0.0.1:{port}");
+            await WaitLiveAsync(baseUri, cancellationToken);
+            var rssBefore = Rss(server);
+
+            var latencies = new ConcurrentBag<double>();
+            var slow = new ConcurrentBag<(double At, double Ms)>();
+            var origin = Stopwatch.GetTimestamp();
+            var connections = new List<HubConnection>();
+            for (var i = 0; i < clients; i++)
+            {
+                var hub = new HubConnectionBuilder().WithUrl(new Uri(baseUri, FleetHubRoute.Path)).AddMessagePackProtocol().Build();
+                var shown = new Dictionary<string, string>(StringComparer.Ordinal); // the versions this client holds
+                hub.On<ViewDelta>(nameof(IFleetClient.ViewChanged), delta =>
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    foreach (var row in delta.Changed)
+                    {
+                        // Only a change to a row the client already showed is a change it waited for; a row that
+                        // scrolls into the window carries an old version and is no latency sample.
+                        if (shown.TryGetValue(row.Key, out var before) && before != row.Version && leftAt.TryGetValue(row.Version, out var then))
+                        {
+                            var ms = Stopwatch.GetElapsedTime(then, now).TotalMilliseconds;
+                            latencies.Add(ms);
+                            if (ms > 250)
+                            {
+                                slow.Add((Stopwatch.GetElapsedTime(origin).TotalSeconds, ms));
+                            }
+                        }
+
+                        shown[row.Key] = row.Version;
+                    }
+                });
+                await hub.StartAsync(cancellationToken);
+                var snapshot = await hub.InvokeAsync<ViewSnapshot>(nameof(IFleetHub.Subscribe),
+                    new ViewQuery("pods", Text: "load-app", Sort: "Name", Offset: (i % 4) * 25, Count: 50), cancellationToken);
+                lock (shown)
+                {
+                    foreach (var row in snapshot.Rows)
+                    {
+                        shown.TryAdd(row.Key, row.Version);
+                    }
+                }
+                connections.Add(hub);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            var rssWithClients = Rss(server);
+            fleet.StartChurn(rate);
+            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken); // warm up (JIT, connection buffers), then measure
+            latencies.Clear();
+            var churnedBefore = fleet.Churned;
+            var watch = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
+            var achieved = (fleet.Churned - churnedBefore) / watch.Elapsed.TotalSeconds;
+            var samples = latencies.ToArray();
+            if (Environment.GetEnvironmentVariable("LATENCY_DEBUG") is not null)
+            {
+                var lags = leftAt.Where(kv => withBookmarks.ContainsKey(kv.Key)).Select(kv => Stopwatch.GetElapsedTime(kv.Value, withBookmarks[kv.Key]).TotalMilliseconds).Order().ToArray();
+                run.Log($"  bookmark watcher lag: p50 {lags[lags.Length / 2]:0} ms, p99 {lags[(int)(lags.Length * 0.99)]:0} ms, max {lags[^1]:0} ms over {lags.Length}");
+                foreach (var b in slow.GroupBy(x => (int)x.At).OrderBy(g => g.Key))
+                {
+                    run.Log($"  second {b.Key}: {b.Count()} slow samples, worst {b.Max(x => x.Ms):0} ms");
+                }
+            }
+
+            Array.Sort(samples);
+            double P(double q) => samples.Length == 0 ? double.NaN : samples[Math.Min(samples.Length - 1, (int)(q * samples.Length))];
+            var perConnection = (rssWithClients - rssBefore) / (double)clients / 1024;
+            run.Log($"{samples.Length} samples at {achieved:0} changes/s: p50 {P(0.5):0} ms, p99 {P(0.99):0} ms, max {samples.LastOrDefault():0} ms; {perConnection:0} KiB per connection");
+
+            foreach (var hub in connections)
+            {
+                await hub.DisposeAsync();
+            }
+
+            return
+            [
+                new("changes applied in the simulator", achieved, "changes/s", "~1000", null),
+                new("latency samples (changed rows received)", samples.Length, "", "", null),
+                new("latency p50", P(0.5), "ms", "", null),
+                new("latency p99", P(0.99), "ms", "<= 250", P(0.99) <= 250),
+                new("latency max", samples.LastOrDefault(), "ms", "", null),
+                new($"server memory per connection ({clients} clients, RSS)", perConnection, "KiB", "", null),
+            ];
+        }
+        finally
+        {
+            await stampStop.CancelAsync();
+            await stamping;
+            await stamping2;
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync(CancellationToken.None);
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task StampAsync(SimulatedCluster cluster, ConcurrentDictionary<string, long> leftAt, bool bookmarks, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient(cluster.CreateHandler()) { BaseAddress = cluster.Server, Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", cluster.Token);
+        try
+        {
+            using var list = JsonDocument.Parse(await http.GetStringAsync("/api/v1/pods?limit=1", cancellationToken));
+            var rv = list.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString();
+            await using var stream = await http.GetStreamAsync($"/api/v1/pods?watch=true&resourceVersion={rv}&allowWatchBookmarks={(bookmarks ? "true" : "false")}", cancellationToken);
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                var now = Stopwatch.GetTimestamp();
+                using var e = JsonDocument.Parse(line);
+                if (e.RootElement.GetProperty("object").GetProperty("metadata").TryGetProperty("resourceVersion", out var version))
+                {
+                    leftAt[version.GetString()!] = now;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static Process StartServer(int port, string kubeconfig, string dir)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Dashboard.Server.dll");
+        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.Environment["Clusters__Kubeconfigs__0"] = kubeconfig;
+        info.Environment["Clusters__UseKubeconfigEnvironment"] = "false";
+        info.Environment["Fleet__Kinds__0"] = "pods";
+        info.Environment["Database__SqlitePath"] = Path.Combine(dir, "dashboard.db");
+        info.Environment["ConnectionStrings__Dashboard"] = "";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (Environment.GetEnvironmentVariable("LATENCY_SERVER_GC") is { } gc)
+        {
+            info.Environment["DOTNET_gcServer"] = gc;
+        }
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitLiveAsync(Uri baseUri, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = baseUri };
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var clusters = await http.GetFromJsonAsync<JsonElement>("/api/clusters", cancellationToken);
+                if (clusters.GetArrayLength() > 0 && clusters.EnumerateArray().All(c => c.GetProperty("state").GetString() == "Live"))
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        throw new TimeoutException("the server did not get its cluster Live within a minute");
+    }
+
+    private static long Rss(Process process)
+    {
+        var status = File.ReadAllLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(status.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
