@@ -41,8 +41,17 @@ public sealed class ShellTests(BrowserFixture browser) : IAsyncLifetime
 
         Assert.Equal("Connected", (await page.Locator("[data-testid=hub-state]").InnerTextAsync()).Trim());
         await Assertions.Expect(page.Locator("[data-testid=server-info]")).ToContainTextAsync("database PostgreSql");
-        await Assertions.Expect(page.Locator("nav")).ToContainTextAsync("Fleet");
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" })).ToContainTextAsync("Fleet");
         Assert.Equal("Fleet · Fleet Dashboard", await page.TitleAsync());
+
+        // With no cluster configured the server runs the simulated hybrid fleet: all four show up, live.
+        var clusters = page.Locator("[data-testid=cluster-table] tbody tr");
+        await Assertions.Expect(clusters).ToHaveCountAsync(4, new() { Timeout = 60_000 });
+        foreach (var name in new[] { "onprem-prod", "aws-prod", "gcp-staging", "azure-dev" })
+        {
+            await Assertions.Expect(page.Locator($"tr[data-cluster='{name}']")).ToContainTextAsync("Live", new() { Timeout = 60_000 });
+        }
+
         await page.ScreenshotAsync("shell");
     }
 
