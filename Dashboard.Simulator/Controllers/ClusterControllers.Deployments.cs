@@ -21,7 +21,7 @@ internal sealed partial class ClusterControllers
         var spec = d["spec"]!.AsObject();
         var replicas = Nodes.Int(spec, 1, "replicas");
         var template = spec["template"]!.AsObject();
-        var hash = Nodes.Hash(template.ToJsonString());
+        var hash = Nodes.Hash(Nodes.Canonical(template));
         var owned = _store.OwnedBy(stored.Uid).Where(o => o.Kind == BuiltInKinds.ReplicaSet).Select(o => (Stored: o, Node: o.ToNode())).ToList();
         var newRs = owned.FirstOrDefault(r => Nodes.Str(r.Node, "metadata", "labels", "pod-template-hash") == hash);
         var old = owned.Where(r => r.Stored != newRs.Stored).ToList();
@@ -59,7 +59,7 @@ internal sealed partial class ClusterControllers
                 },
                 ["spec"] = new JsonObject { ["replicas"] = initial, ["selector"] = selector, ["template"] = podTemplate },
             };
-            if (TryCreate(BuiltInKinds.ReplicaSet, rs) is { } created)
+            if (TryCreate(BuiltInKinds.ReplicaSet, rs) is { } created && initial > 0)
             {
                 Events.Emit(stored, "Normal", "ScalingReplicaSet", $"Scaled up replica set {created.Name} from 0 to {initial}", "deployment-controller");
             }
@@ -162,10 +162,20 @@ internal sealed partial class ClusterControllers
 
         var sets = _store.OwnedBy(stored.Uid).Where(o => o.Kind == BuiltInKinds.ReplicaSet).Select(o => o.ToNode()).ToList();
         var now = _store.Now();
+        var revision = sets.Where(r => Nodes.Str(r, "metadata", "labels", "pod-template-hash") == hash)
+            .Select(r => Nodes.Str(r, "metadata", "annotations", RevisionAnnotation)).FirstOrDefault();
         _store.Mutate(BuiltInKinds.Deployment, ns, name, d =>
         {
             var replicas = Nodes.Int(d, 1, "spec", "replicas");
             var status = Nodes.Obj(d, "status");
+            var annotations = Nodes.Obj(d["metadata"]!, "annotations");
+            var revisionChanged = revision is not null && Nodes.Str(annotations, RevisionAnnotation) != revision;
+            if (revisionChanged)
+            {
+                // The deployment carries its current revision, as kubectl rollout history and undo expect.
+                annotations[RevisionAnnotation] = revision;
+            }
+
             var before = status.ToJsonString();
             var total = sets.Sum(r => Nodes.Int(r, 0, "status", "replicas"));
             var ready = sets.Sum(r => Nodes.Int(r, 0, "status", "readyReplicas"));
@@ -207,7 +217,7 @@ internal sealed partial class ClusterControllers
                 c["lastTransitionTime"] ??= now;
             }
 
-            return status.ToJsonString() != before;
+            return revisionChanged || status.ToJsonString() != before;
         });
     }
 

@@ -89,6 +89,27 @@ internal static class Nodes
         return new string(chars);
     }
 
+    /// <summary>
+    /// JSON with object keys sorted and empty values (null, {}, []) dropped, as Go's omitempty would: equal templates hash
+    /// equally whatever order or zero values a client sent (kubectl rollout undo sends creationTimestamp: null).
+    /// </summary>
+    public static string Canonical(JsonNode? node) => node switch
+    {
+        JsonObject o => "{" + string.Join(",", o.Where(kv => !IsEmpty(kv.Value)).OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => System.Text.Json.JsonSerializer.Serialize(kv.Key) + ":" + Canonical(kv.Value))) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
+        null => "null",
+        _ => node.ToJsonString(),
+    };
+
+    private static bool IsEmpty(JsonNode? node) => node switch
+    {
+        null => true,
+        JsonObject o => o.All(kv => IsEmpty(kv.Value)),
+        JsonArray a => a.Count == 0,
+        _ => false,
+    };
+
     public static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     public static void SetCondition(JsonObject status, string type, string value, string? reason = null, string? message = null, string? now = null)

@@ -63,7 +63,7 @@ internal static class LoadScenario
             deployment["metadata"]!["creationTimestamp"] = stamp;
             deployment["metadata"]!["generation"] = 1;
             var template = deployment["spec"]!["template"]!.AsObject();
-            var hash = Nodes.Hash(template.ToJsonString());
+            var hash = Nodes.Hash(Nodes.Canonical(template));
             deployment["metadata"]!["annotations"] = new JsonObject { ["deployment.kubernetes.io/revision"] = "1" };
             deployment["status"] = new JsonObject
             {

@@ -263,6 +263,26 @@ public sealed partial class KubectlTests(FleetFixture fixture) : IClassFixture<F
         cluster.Delete("configmaps", "default", "ssa");
     }
 
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task SetImage_RolloutStatus_UndoAndHistory(string version)
+    {
+        using var kubectl = new Kubectl(Fleet, version);
+        var cluster = ClusterFor(version);
+        var ns = "rollout-" + version.Replace(".", "", StringComparison.Ordinal);
+        var file = kubectl.WriteFile("web.yaml", string.Join("---\n", Manifest.Text(ns).Split("---\n")[..3]));
+        await kubectl.OkAsync(cluster.Name, $"apply -f {file}");
+        await kubectl.OkAsync(cluster.Name, $"set image deploy/web -n {ns} web=nginx:1.28");
+        Assert.Contains("successfully rolled out", await kubectl.OkAsync(cluster.Name, $"rollout status deploy/web -n {ns} --timeout=30s", TimeSpan.FromSeconds(40)), StringComparison.Ordinal);
+        Assert.All(Fast.Objects(cluster, "pods", ns), p => Assert.Equal("nginx:1.28", (string?)p["spec"]!["containers"]![0]!["image"]));
+        Assert.Contains("rolled back", await kubectl.OkAsync(cluster.Name, $"rollout undo deploy/web -n {ns}"), StringComparison.Ordinal);
+        await kubectl.OkAsync(cluster.Name, $"rollout status deploy/web -n {ns} --timeout=30s", TimeSpan.FromSeconds(40));
+        await Fast.UntilAsync(() => Fast.Objects(cluster, "pods", ns).All(p => (string?)p["spec"]!["containers"]![0]!["image"] == "nginx:1.27"), "pods back on nginx:1.27");
+        var history = await kubectl.OkAsync(cluster.Name, $"rollout history deploy/web -n {ns}");
+        Assert.Matches(@"REVISION\s+CHANGE-CAUSE\s+2\s+<none>\s+3\s+<none>", history);
+        await kubectl.OkAsync(cluster.Name, $"delete namespace {ns}");
+    }
+
     private static List<int> LineNumbers(string output) =>
         LineNumberPattern().Matches(output).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
