@@ -29,7 +29,7 @@ public sealed class FleetWatcher : IHostedService, IAsyncDisposable
         _extraSources = extraSources;
         _logger = logger;
         FleetMetrics.Observe(
-            () => Clusters.SelectMany(c => c.Health.Kinds.Select(k => (c.Name, k.Kind, k.Objects))),
+            () => Clusters.SelectMany(c => c.Health.Kinds.Select(k => (c.Name, k.Kind, store.Count(c.Name, k.Kind)))),
             () => Clusters.SelectMany(c => Enum.GetValues<ClusterState>().Select(s => (c.Name, s.ToString(), c.Health.State == s))));
     }
 
@@ -106,7 +106,8 @@ public sealed class FleetWatcher : IHostedService, IAsyncDisposable
             health.ApiLatencyMs,
             health.Error,
             _store.Counts(cluster.Name),
-            health.Kinds.Select(k => k.Status()).OrderBy(k => k.Kind, StringComparer.Ordinal).ToList());
+            health.Kinds.Select(k => k.Status() with { Objects = _store.Count(cluster.Name, k.Kind) })
+                .OrderBy(k => k.Kind, StringComparer.Ordinal).ToList());
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => DisposeAsync().AsTask();

@@ -15,11 +15,14 @@ public sealed class KindTracker(string cluster, string kind, ClusterHealth healt
 
     public string? Error { get; private set; }
 
-    public DateTime? LastEventUtc { get; private set; }
+    private long _eventsTotal;
+    private long _lastEventTicks;
+
+    public DateTime? LastEventUtc => Interlocked.Read(ref _lastEventTicks) is var t and > 0 ? new DateTime(t, DateTimeKind.Utc) : null;
 
     public int Objects { get; private set; }
 
-    public long EventsTotal { get; private set; }
+    public long EventsTotal => Interlocked.Read(ref _eventsTotal);
 
     public long RelistsTotal { get; private set; }
 
@@ -54,19 +57,31 @@ public sealed class KindTracker(string cluster, string kind, ClusterHealth healt
         }
     }
 
-    public void Events(int count, int objects)
+    /// <summary>One watch event applied (called on the hot path: no lock unless the state changes).</summary>
+    public void Event()
+    {
+        Interlocked.Increment(ref _eventsTotal);
+        Interlocked.Exchange(ref _lastEventTicks, time.GetUtcNow().UtcTicks);
+        if (State != KindSyncState.Watching)
+        {
+            lock (_gate)
+            {
+                State = KindSyncState.Watching;
+                Error = null;
+            }
+        }
+
+        FleetMetrics.WatchEvents(cluster, kind, 1);
+        health.Contacted(null);
+    }
+
+    /// <summary>The number of objects held, after a watch ends (the gauges read the store itself).</summary>
+    public void Holding(int objects)
     {
         lock (_gate)
         {
-            EventsTotal += count;
             Objects = objects;
-            LastEventUtc = time.GetUtcNow().UtcDateTime;
-            State = KindSyncState.Watching;
-            Error = null;
         }
-
-        FleetMetrics.WatchEvents(cluster, kind, count);
-        health.Contacted(null);
     }
 
     public void Expired(string message)

@@ -129,14 +129,12 @@ public sealed class Reflector(
             {
                 events++;
                 version = Apply(kind.Decode(line, kind, cluster, interner)) ?? version;
+                tracker.Event();
             }, () => tracker.Watching(store.Count(cluster, kind.Kind)), cancellationToken);
         }
         finally
         {
-            if (events > 0)
-            {
-                tracker.Events(events, store.Count(cluster, kind.Kind));
-            }
+            tracker.Holding(store.Count(cluster, kind.Kind));
         }
 
         if (events == 0 && time.GetElapsedTime(started) < TimeSpan.FromSeconds(1))

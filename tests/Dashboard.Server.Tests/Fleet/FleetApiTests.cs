@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text.Json;
+using Dashboard.Simulator;
+using Dashboard.Testing;
+
+namespace Dashboard.Server.Tests.Fleet;
+
+/// <summary>The read API and /metrics over real HTTP, on a server watching a simulated fleet through a kubeconfig.</summary>
+public sealed class FleetApiTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-api-");
+    private SimulatedFleet _fleet = null!;
+    private TestDatabase _database = null!;
+    private DashboardFactory _factory = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _fleet = await SimulatedFleet.StartAsync(new FleetOptions());
+        var kubeconfig = Path.Combine(_dir.FullName, "kubeconfig");
+        _fleet.WriteKubeconfig(kubeconfig);
+        _database = await TestPostgres.CreateDatabaseAsync();
+        _factory = new DashboardFactory(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Dashboard"] = _database.ConnectionString,
+            ["Clusters:Kubeconfigs:0"] = kubeconfig,
+        });
+        _http = _factory.CreateClient();
+        await Network.WaitUntilAsync(async () =>
+        {
+            using var clusters = JsonDocument.Parse(await _http.GetStringAsync("/api/clusters"));
+            return clusters.RootElement.GetArrayLength() == 4 &&
+                   clusters.RootElement.EnumerateArray().All(c => c.GetProperty("state").GetString() == "Live");
+        }, TimeSpan.FromSeconds(60), "every cluster to be Live");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _factory.DisposeAsync();
+        await _database.DisposeAsync();
+        await _fleet.DisposeAsync();
+        _dir.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task Clusters_carry_labels_state_version_support_and_counts()
+    {
+        using var clusters = JsonDocument.Parse(await _http.GetStringAsync("/api/clusters"));
+
+        var aws = clusters.RootElement.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "aws-prod");
+        Assert.Equal("aws", aws.GetProperty("labels").GetProperty("provider").GetString());
+        Assert.Equal("prod", aws.GetProperty("labels").GetProperty("environment").GetString());
+        Assert.Equal(_fleet["aws-prod"].Region, aws.GetProperty("labels").GetProperty("region").GetString());
+        Assert.Equal("Live", aws.GetProperty("state").GetString());
+        Assert.Equal(_fleet["aws-prod"].KubernetesVersion, aws.GetProperty("version").GetString());
+        Assert.Equal(JsonValueKind.True, aws.GetProperty("endOfSupport").ValueKind); // every simulated minor (1.27-1.33) is past its end of life in 2026-11
+        Assert.True(aws.GetProperty("lastContact").GetDateTime() > DateTime.UtcNow.AddMinutes(-1));
+        Assert.Equal(JsonValueKind.Null, aws.GetProperty("error").ValueKind);
+        Assert.Equal(_fleet["aws-prod"].Count("nodes"), aws.GetProperty("counts").GetProperty("Node").GetInt32());
+    }
+
+    [Fact]
+    public async Task Resources_filter_sort_and_page_on_the_server()
+    {
+        using var page = JsonDocument.Parse(await _http.GetStringAsync("/api/resources/deployments?cluster=gcp-staging&namespace=shop&sort=-name&offset=1&count=2"));
+
+        var names = page.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("meta").GetProperty("name").GetString()).ToList();
+        var all = _fleet["gcp-staging"].ListJson("deployments", "shop", "apps")
+            .Select(j => JsonDocument.Parse(j).RootElement.GetProperty("metadata").GetProperty("name").GetString()).OrderDescending().ToList();
+        Assert.Equal(all.Skip(1).Take(2), names);
+        Assert.Equal(all.Count, page.RootElement.GetProperty("total").GetInt32());
+
+        using var found = JsonDocument.Parse(await _http.GetStringAsync("/api/resources/pods?q=recommendations"));
+        Assert.All(found.RootElement.GetProperty("items").EnumerateArray(),
+            i => Assert.Contains("recommendations", i.GetProperty("meta").GetProperty("name").GetString(), StringComparison.Ordinal));
+        Assert.Equal(4, found.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("meta").GetProperty("cluster").GetString()).Distinct().Count());
+
+        var unknown = await _http.GetAsync("/api/resources/widgets");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("Unknown kind 'widgets'", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_expose_the_fleet_for_prometheus()
+    {
+        var text = await _http.GetStringAsync("/metrics");
+
+        Assert.Matches("dashboard_store_objects\\{[^}]*cluster=\"aws-prod\"[^}]*kind=\"Pod\"[^}]*\\} [1-9]", text);
+        Assert.Matches("dashboard_cluster_state\\{[^}]*cluster=\"onprem-prod\"[^}]*state=\"Live\"[^}]*\\} 1", text);
+        Assert.Matches("dashboard_watch_events_total\\{[^}]*cluster=\"azure-dev\"", text);
+    }
+}
