@@ -83,6 +83,9 @@ public sealed class SimulatedFleet : IAsyncDisposable
     /// <summary>Starts (or adds) load-mode churn: changes per second spread over the load pods of every cluster.</summary>
     public void StartChurn(double perSecond) => _activity.StartChurn(perSecond);
 
+    /// <summary>Stops the churn, so a test can compare a settled fleet.</summary>
+    public void StopChurn() => _activity.StopChurn();
+
     /// <summary>Writes a kubeconfig with one context per cluster (context name == cluster name), each with its own token.</summary>
     public void WriteKubeconfig(string path)
     {

@@ -9,6 +9,7 @@ internal sealed class FleetActivity : IAsyncDisposable
 {
     private static readonly string[] ShopApps = ["storefront", "orders-api", "payments"];
     private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenSource? _churn;
     private readonly List<Task> _tasks = [];
     private readonly IReadOnlyList<SimulatedCluster> _clusters;
     private readonly Dictionary<SimulatedCluster, List<(string Ns, string Name, string Uid)>> _loadSets;
@@ -38,8 +39,18 @@ internal sealed class FleetActivity : IAsyncDisposable
     {
         if (perSecond > 0 && _loadSets.Values.Any(s => s.Count > 0))
         {
-            _tasks.Add(Task.Run(() => ChurnAsync(perSecond, _stop.Token)));
+            StopChurn();
+            _churn = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            var token = _churn.Token;
+            _tasks.Add(Task.Run(() => ChurnAsync(perSecond, token)));
         }
+    }
+
+    /// <summary>Ends the churn started by <see cref="StartChurn"/>; changes in flight finish first.</summary>
+    public void StopChurn()
+    {
+        _churn?.Cancel();
+        _churn = null;
     }
 
     private async Task RollingUpdatesAsync(TimeSpan interval, CancellationToken ct)

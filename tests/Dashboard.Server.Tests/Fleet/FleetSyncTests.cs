@@ -260,4 +260,24 @@ public sealed class FleetSyncTests : IAsyncLifetime
         Assert.Empty(_store.List("Pod", "wrong-token"));
         await AssertConvergedAsync();
     }
+
+    [Fact]
+    public async Task Ten_thousand_churn_events_leave_no_duplicate_and_no_missing_object()
+    {
+        await StartAsync(new FleetOptions { Scenario = "minimal", Pods = 2000, ActivityInterval = TimeSpan.Zero }, kinds: ["pods"]);
+        var cluster = _fleet.Clusters[0];
+        await WaitForStateAsync(cluster.Name, ClusterState.Live);
+        var tracker = _watcher.Clusters.Single().Health.Kinds.Single();
+        var before = tracker.EventsTotal;
+
+        _fleet.StartChurn(4000);
+        await Network.WaitUntilAsync(() => Task.FromResult(_fleet.Churned >= 10_000), TimeSpan.FromSeconds(60), "10k changes");
+        _fleet.StopChurn();
+
+        await AssertConvergedAsync();
+        Assert.True(tracker.EventsTotal - before >= 10_000, $"{tracker.EventsTotal - before} events were applied");
+        var pods = _store.List("Pod", cluster.Name);
+        Assert.Equal(pods.Count, pods.Select(p => (p.Meta.Namespace, p.Meta.Name)).Distinct().Count());
+        Assert.Equal(cluster.Count("pods"), pods.Count);
+    }
 }
