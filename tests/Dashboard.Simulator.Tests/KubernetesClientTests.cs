@@ -59,10 +59,10 @@ public sealed class KubernetesClientTests(FleetFixture fixture) : IClassFixture<
 
         var list = await client.CoreV1.ListNamespacedPodAsync(ns);
         var seen = new List<(WatchEventType, string)>();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         var watching = Task.Run(async () =>
         {
-            await foreach (var (type, pod) in client.CoreV1.WatchListNamespacedPodAsync(ns, resourceVersion: list.ResourceVersion(), allowWatchBookmarks: true, timeoutSeconds: 20, cancellationToken: cts.Token))
+            await foreach (var (type, pod) in client.CoreV1.WatchListNamespacedPodAsync(ns, resourceVersion: list.ResourceVersion(), allowWatchBookmarks: true, timeoutSeconds: 40, cancellationToken: cts.Token))
             {
                 lock (seen)
                 {

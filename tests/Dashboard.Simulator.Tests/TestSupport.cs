@@ -25,7 +25,7 @@ internal static class Fast
 
     public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
@@ -39,7 +39,7 @@ internal static class Fast
 
     public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
