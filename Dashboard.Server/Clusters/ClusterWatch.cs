@@ -27,7 +27,8 @@ public sealed class ClusterWatch : IAsyncDisposable
 
     public Uri? Server => _api?.BaseUri ?? (Endpoint.Config?.Host is { } host ? new Uri(host) : null);
 
-    public void Start(FleetStore store, Interner interner, IEnumerable<WatchedKind> kinds, ReflectorOptions options, TimeSpan probeInterval)
+    public void Start(FleetStore store, Interner interner, IEnumerable<WatchedKind> kinds, ReflectorOptions options, TimeSpan probeInterval,
+        UsageStore usage, TimeSpan usageInterval)
     {
         if (Endpoint.Config is null)
         {
@@ -46,6 +47,8 @@ public sealed class ClusterWatch : IAsyncDisposable
         }
 
         _tasks.Add(ProbeAsync(probeInterval, _stop.Token));
+        var poller = new UsagePoller(Name, _api, usage, Health, usageInterval, _time);
+        _tasks.Add(Task.Run(() => poller.RunAsync(_stop.Token)));
         foreach (var kind in kinds)
         {
             var reflector = new Reflector(Name, kind, _api, store, interner, Health.Track(kind.Kind), options, _time);

@@ -20,6 +20,7 @@ public static class FleetApi
     {
         builder.Services.AddSingleton<FleetStore>();
         builder.Services.AddSingleton<Interner>();
+        builder.Services.AddSingleton<UsageStore>();
         builder.Services.AddSingleton<DemoFleet>();
         builder.Services.AddSingleton<IClusterSource>(sp => sp.GetRequiredService<DemoFleet>());
         builder.Services.AddSingleton<FleetWatcher>();
@@ -34,6 +35,10 @@ public static class FleetApi
         var api = app.MapGroup("/api");
         api.MapGet("/clusters", (FleetWatcher fleet) => fleet.Clusters.Select(fleet.Summarize).ToList());
         api.MapGet("/resources/{kind}", ListResources);
+        api.MapGet("/usage/{kind}", Results<Ok<IReadOnlyList<ResourceUsage>>, ProblemHttpResult> (string kind, UsageStore usage, string? cluster, string? @namespace) =>
+            kind is "nodes" or "pods"
+                ? TypedResults.Ok(usage.List(kind == "nodes" ? "Node" : "Pod", cluster, @namespace))
+                : TypedResults.Problem("Usage is known for nodes and pods.", statusCode: StatusCodes.Status404NotFound));
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }

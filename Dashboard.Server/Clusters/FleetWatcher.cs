@@ -20,8 +20,9 @@ public sealed class FleetWatcher : IHostedService, IAsyncDisposable
     private readonly List<ClusterWatch> _clusters = [];
 
     public FleetWatcher(FleetStore store, Interner interner, IConfiguration configuration, TimeProvider time,
-        IEnumerable<IClusterSource> extraSources, ILogger<FleetWatcher> logger)
+        IEnumerable<IClusterSource> extraSources, ILogger<FleetWatcher> logger, UsageStore? usage = null)
     {
+        Usage = usage ?? new UsageStore();
         _store = store;
         _interner = interner;
         _configuration = configuration;
@@ -32,6 +33,8 @@ public sealed class FleetWatcher : IHostedService, IAsyncDisposable
             () => Clusters.SelectMany(c => c.Health.Kinds.Select(k => (c.Name, k.Kind, store.Count(c.Name, k.Kind)))),
             () => Clusters.SelectMany(c => Enum.GetValues<ClusterState>().Select(s => (c.Name, s.ToString(), c.Health.State == s))));
     }
+
+    public UsageStore Usage { get; }
 
     public IReadOnlyList<ClusterWatch> Clusters
     {
@@ -87,7 +90,8 @@ public sealed class FleetWatcher : IHostedService, IAsyncDisposable
         }
 
         var probe = TimeSpan.FromSeconds(_configuration.GetValue("Fleet:ProbeSeconds", 15));
-        watch.Start(_store, _interner, Kinds, ReflectorOptions, probe);
+        var usage = TimeSpan.FromSeconds(_configuration.GetValue("Fleet:UsageSeconds", 20));
+        watch.Start(_store, _interner, Kinds, ReflectorOptions, probe, Usage, usage);
         return watch;
     }
 

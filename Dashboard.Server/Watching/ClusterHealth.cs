@@ -18,6 +18,9 @@ public sealed class ClusterHealth(string cluster, TimeProvider time)
     /// <summary>A problem that stops the cluster from being watched at all (bad kubeconfig, bad credentials file).</summary>
     public string? ConfigurationError { get; set; }
 
+    /// <summary>Why CPU/memory use is not known (no metrics server, or its last answer failed), else null.</summary>
+    public string? UsageError { get; set; }
+
     /// <summary>The last failure of the periodic /version probe, cleared by a success.</summary>
     public string? ProbeError { get; set; }
 

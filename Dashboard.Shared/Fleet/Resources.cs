@@ -80,3 +80,6 @@ public sealed record JobSpecInfo(int? Completions, int Succeeded, int Failed, in
 
 /// <summary>Kinds with nothing to show beyond a few named values (ConfigMaps: key count; Secrets: type and key count, never data).</summary>
 public sealed record GenericSpecInfo(IReadOnlyDictionary<string, string> Fields);
+
+/// <summary>CPU and memory in use, from the cluster's metrics.k8s.io (what `kubectl top` shows).</summary>
+public sealed record ResourceUsage(string Cluster, string? Namespace, string Name, long CpuMillicores, long MemoryBytes, DateTime? TimestampUtc);

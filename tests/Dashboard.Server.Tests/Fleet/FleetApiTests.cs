@@ -24,6 +24,7 @@ public sealed class FleetApiTests : IAsyncLifetime
         {
             ["ConnectionStrings:Dashboard"] = _database.ConnectionString,
             ["Clusters:Kubeconfigs:0"] = kubeconfig,
+            ["Fleet:UsageSeconds"] = "1",
         });
         _http = _factory.CreateClient();
         await Network.WaitUntilAsync(async () =>
@@ -84,10 +85,37 @@ public sealed class FleetApiTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_expose_the_fleet_for_prometheus()
     {
-        var text = await _http.GetStringAsync("/metrics");
+        var text = "";
+        await Network.WaitUntilAsync(async () =>
+        {
+            text = await _http.GetStringAsync("/metrics");
+            return text.Contains("dashboard_watch_events_total{", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30), "the first watch events to be counted");
 
         Assert.Matches("dashboard_store_objects\\{[^}]*cluster=\"aws-prod\"[^}]*kind=\"Pod\"[^}]*\\} [1-9]", text);
         Assert.Matches("dashboard_cluster_state\\{[^}]*cluster=\"onprem-prod\"[^}]*state=\"Live\"[^}]*\\} 1", text);
-        Assert.Matches("dashboard_watch_events_total\\{[^}]*cluster=\"azure-dev\"", text);
+        Assert.Matches("dashboard_watch_events_total\\{[^}]*cluster=\"[a-z-]+\"[^}]*kind=\"[A-Za-z]+\"[^}]*\\} [1-9]", text);
+    }
+
+    [Fact]
+    public async Task Node_and_pod_usage_come_from_metrics_k8s_io()
+    {
+        List<JsonElement> nodes = [];
+        await Network.WaitUntilAsync(async () =>
+        {
+            nodes = [.. JsonDocument.Parse(await _http.GetStringAsync("/api/usage/nodes?cluster=aws-prod")).RootElement.EnumerateArray()];
+            return nodes.Count == _fleet["aws-prod"].Count("nodes");
+        }, TimeSpan.FromSeconds(30), "node usage of aws-prod");
+
+        Assert.All(nodes, n => Assert.True(n.GetProperty("cpuMillicores").GetInt64() > 0 && n.GetProperty("memoryBytes").GetInt64() > 0));
+        List<JsonElement> pods = [];
+        await Network.WaitUntilAsync(async () =>
+        {
+            pods = [.. JsonDocument.Parse(await _http.GetStringAsync("/api/usage/pods?cluster=gcp-staging&namespace=shop")).RootElement.EnumerateArray()];
+            return pods.Count > 0;
+        }, TimeSpan.FromSeconds(30), "pod usage in gcp-staging/shop");
+        Assert.All(pods, p => Assert.Equal("shop", p.GetProperty("namespace").GetString()));
+        Assert.All(pods, p => Assert.True(p.GetProperty("cpuMillicores").GetInt64() > 0));
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/usage/services")).StatusCode);
     }
 }
