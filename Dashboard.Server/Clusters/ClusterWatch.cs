@@ -10,6 +10,7 @@ public sealed class ClusterWatch : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private readonly TimeProvider _time;
+    private readonly HashSet<string> _watched = new(StringComparer.OrdinalIgnoreCase);
     private KubeApi? _api;
 
     public ClusterWatch(ClusterEndpoint endpoint, TimeProvider time)
@@ -51,6 +52,20 @@ public sealed class ClusterWatch : IAsyncDisposable
         _tasks.Add(Task.Run(() => poller.RunAsync(_stop.Token)));
         foreach (var kind in kinds)
         {
+            Watch(kind, store, interner, options);
+        }
+    }
+
+    /// <summary>Starts a list+watch of the kind in this cluster, unless one runs already.</summary>
+    public void Watch(WatchedKind kind, FleetStore store, Interner interner, ReflectorOptions options)
+    {
+        lock (_watched)
+        {
+            if (_api is null || _stop.IsCancellationRequested || !_watched.Add(kind.Plural))
+            {
+                return;
+            }
+
             var reflector = new Reflector(Name, kind, _api, store, interner, Health.Track(kind.Kind), options, _time);
             _tasks.Add(Task.Run(() => reflector.RunAsync(_stop.Token)));
         }
@@ -88,9 +103,15 @@ public sealed class ClusterWatch : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
+        Task[] tasks;
+        lock (_watched)
+        {
+            tasks = [.. _tasks];
+        }
+
         try
         {
-            await Task.WhenAll(_tasks).WaitAsync(TimeSpan.FromSeconds(10));
+            await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException or KubeApiException or HttpRequestException)
         {

@@ -43,14 +43,18 @@ public static class FleetApi
         return app;
     }
 
-    internal static Results<Ok<ResourcePage>, ProblemHttpResult> ListResources(
-        string kind, FleetStore store, string? cluster, string? @namespace, string? q, string? sort, int? offset, int? count)
+    internal static async Task<Results<Ok<ResourcePage>, ProblemHttpResult>> ListResources(
+        string kind, FleetStore store, FleetWatcher fleet, string? cluster, string? @namespace, string? q, string? sort, int? offset, int? count,
+        CancellationToken cancellationToken)
     {
-        if (!WatchedKinds.ByPlural.TryGetValue(kind, out var watched))
+        if (fleet.Resolve(kind) is not { } watched)
         {
-            return TypedResults.Problem($"Unknown kind '{kind}'. Known: {string.Join(", ", WatchedKinds.ByPlural.Keys.Order())}.",
+            return TypedResults.Problem(
+                $"Unknown kind '{kind}'. Known: {string.Join(", ", WatchedKinds.ByPlural.Keys.Order())}, and the plurals of the fleet's CRDs.",
                 statusCode: StatusCodes.Status404NotFound);
         }
+
+        await fleet.WaitForFirstSyncAsync(watched, TimeSpan.FromSeconds(5), cancellationToken);
 
         var take = Math.Clamp(count ?? 100, 0, 1000);
         var skip = Math.Max(offset ?? 0, 0);

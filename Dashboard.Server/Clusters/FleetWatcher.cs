@@ -95,6 +95,44 @@ public sealed class FleetWatcher : IHostedService, IAsyncDisposable
         return watch;
     }
 
+    /// <summary>
+    /// The kind with this plural name: a built-in one, or one that a CRD adds in some clusters. A custom kind is
+    /// watched on demand: its reflectors start now, in each cluster that has the CRD.
+    /// </summary>
+    public WatchedKind? Resolve(string plural)
+    {
+        if (WatchedKinds.ByPlural.TryGetValue(plural, out var builtIn))
+        {
+            return builtIn;
+        }
+
+        WatchedKind? resolved = null;
+        foreach (var crd in _store.List("CustomResourceDefinition"))
+        {
+            if (crd.Spec is not CustomKindSpecInfo spec || !spec.Plural.Equals(plural, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var kind = WatchedKinds.Custom(spec);
+            resolved ??= kind;
+            Clusters.FirstOrDefault(c => c.Name == crd.Meta.Cluster)?.Watch(kind, _store, _interner, ReflectorOptions);
+        }
+
+        return resolved;
+    }
+
+    /// <summary>Waits (a little) until every cluster watching the kind has listed it once.</summary>
+    public async Task WaitForFirstSyncAsync(WatchedKind kind, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + timeout;
+        while (_time.GetUtcNow() < deadline &&
+               Clusters.SelectMany(c => c.Health.Kinds).Any(k => k.Kind == kind.Kind && !k.EverSynced && k.State != KindSyncState.Failing))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken);
+        }
+    }
+
     public ClusterSummary Summarize(ClusterWatch cluster)
     {
         var nodes = _store.List("Node", cluster.Name)

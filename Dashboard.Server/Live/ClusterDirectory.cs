@@ -1,4 +1,5 @@
 using Dashboard.Server.Clusters;
+using Dashboard.Server.Watching;
 using Dashboard.Shared.Fleet;
 
 namespace Dashboard.Server.Live;
@@ -25,4 +26,7 @@ public sealed class ClusterDirectory(FleetWatcher fleet, TimeProvider time)
     }
 
     public ClusterLabels? LabelsOf(string cluster) => Summaries.GetValueOrDefault(cluster)?.Labels;
+
+    /// <summary>The kind a view asks for: built-in, or a CRD's (watched from now on).</summary>
+    public WatchedKind? Kind(string plural) => fleet.Resolve(plural);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dashboard.Server.Watching;
 using Dashboard.Shared.Fleet;
 using Dashboard.Shared.Live;
 
@@ -118,18 +119,33 @@ public static class KindColumns
         ],
     };
 
-    public static IReadOnlyList<Column> For(string kind, bool namespaced)
+    public static IReadOnlyList<Column> For(WatchedKind kind)
     {
         var columns = new List<Column> { Cluster };
-        if (namespaced)
+        if (kind.Namespaced)
         {
             columns.Add(Namespace);
         }
 
         columns.Add(Name);
-        columns.AddRange(Specific.GetValueOrDefault(kind) ?? []);
+        columns.AddRange(kind.PrinterColumns is { } printer ? printer.Select(Printer) : Specific.GetValueOrDefault(kind.Kind) ?? []);
         columns.Add(Age);
         return columns;
+    }
+
+    /// <summary>A CRD's printer column, read from the values its projector kept.</summary>
+    private static Column Printer(PrinterColumn column)
+    {
+        var type = column.Type switch
+        {
+            "integer" or "number" => "number",
+            "date" => "age",
+            _ => "text",
+        };
+        string Text(Resource r) => r.Spec is GenericSpecInfo g ? g.Fields.GetValueOrDefault(column.Name) ?? "" : "";
+        return new Column(column.Name, type, column.Priority > 0 ? 1 : 0,
+            r => type == "number" && double.TryParse(Text(r), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : Text(r),
+            Text);
     }
 
     private static IReadOnlyList<Column> Workload(string? updated) =>

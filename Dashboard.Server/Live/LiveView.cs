@@ -23,7 +23,7 @@ public sealed class LiveView
     {
         Key = key;
         Kind = kind;
-        Columns = KindColumns.For(kind.Kind, kind.Namespaced);
+        Columns = KindColumns.For(kind);
         _sortColumn = Columns.FirstOrDefault(c => c.Name.Equals(query.Sort ?? "", StringComparison.OrdinalIgnoreCase))
                       ?? Columns.First(c => c.Name == "Name");
         _comparer = new EntryComparer(query.Descending);

@@ -30,7 +30,7 @@ public sealed class ViewRegistry : IDisposable
     /// <summary>A view for the query, shared with others that asked the same; unknown kinds are refused.</summary>
     public LiveView Acquire(ViewQuery query, AccessScope scope)
     {
-        if (!WatchedKinds.ByPlural.TryGetValue(query.Kind, out var kind))
+        if (_clusters.Kind(query.Kind) is not { } kind)
         {
             throw new ArgumentException($"Unknown kind '{query.Kind}'", nameof(query));
         }

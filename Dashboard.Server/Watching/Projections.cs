@@ -324,4 +324,52 @@ public static class Projections
 
         return new GenericSpecInfo(fields);
     };
+
+    /// <summary>A CRD: group, kind, plural, scope, the version to watch (the storage one) and its printer columns.</summary>
+    public static object? CustomResourceDefinition(JsonElement item, Interner interner)
+    {
+        var spec = item.Get("spec");
+        var versions = spec.Items("versions").ToList();
+        var version = versions.FirstOrDefault(v => v.Bool("storage"));
+        if (version.ValueKind != JsonValueKind.Object)
+        {
+            version = versions.FirstOrDefault(v => v.Bool("served"));
+        }
+
+        var columns = version.Items("additionalPrinterColumns")
+            .Select(c => new PrinterColumn(c.Str("name") ?? "", c.Str("type") ?? "string", c.Str("jsonPath") ?? "", c.Int("priority")))
+            .Where(c => c.Name.Length > 0 && c.JsonPath.Length > 0)
+            .ToList();
+        return new CustomKindSpecInfo(spec.Str("group") ?? "", spec.Get("names").Str("kind") ?? "", spec.Get("names").Str("plural") ?? "",
+            spec.Str("scope") != "Cluster", version.Str("name") ?? "v1", columns);
+    }
+
+    /// <summary>A custom resource: the values of its CRD's printer columns, by column name.</summary>
+    public static Projector PrinterColumns(IReadOnlyList<PrinterColumn> columns) => (item, interner) =>
+        new GenericSpecInfo(columns.ToDictionary(c => c.Name, c => JsonPathValue(item, c.JsonPath) ?? ""));
+
+    /// <summary>The simple JSONPath kubectl's printer columns use: ".spec.replicas", ".status.conditions[0].type".</summary>
+    public static string? JsonPathValue(JsonElement item, string path)
+    {
+        var e = item;
+        foreach (var part in path.Trim('{', '}', ' ').TrimStart('$').TrimStart('.').Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = part;
+            int? index = null;
+            var open = part.IndexOf('[', StringComparison.Ordinal);
+            if (open >= 0 && part.EndsWith(']') && int.TryParse(part[(open + 1)..^1], System.Globalization.CultureInfo.InvariantCulture, out var i))
+            {
+                name = part[..open];
+                index = i;
+            }
+
+            e = e.Get(name);
+            if (index is { } n)
+            {
+                e = e.ValueKind == JsonValueKind.Array && n < e.GetArrayLength() ? e[n] : default;
+            }
+        }
+
+        return e.ValueKind is JsonValueKind.Object or JsonValueKind.Array ? e.GetRawText() : e.Str();
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dashboard.Server.State;
+using Dashboard.Shared.Fleet;
 
 namespace Dashboard.Server.Watching;
 
@@ -8,6 +9,9 @@ public sealed record WatchedKind(string Plural, string Group, string Version, st
 {
     /// <summary>How watch lines of this kind are decoded: a JsonDocument and the projector, or a kind's own reader.</summary>
     public WatchDecoder Decode { get; init; } = WatchDecoders.Document;
+
+    /// <summary>For a custom resource: its CRD's printer columns (the table shows them); null for built-in kinds.</summary>
+    public IReadOnlyList<PrinterColumn>? PrinterColumns { get; init; }
 
     /// <summary>The collection path across all namespaces, e.g. /api/v1/pods or /apis/apps/v1/deployments.</summary>
     public string Path => Group.Length == 0 ? $"/api/{Version}/{Plural}" : $"/apis/{Group}/{Version}/{Plural}";
@@ -47,10 +51,13 @@ public static class WatchedKinds
         new("rolebindings", "rbac.authorization.k8s.io", "v1", "RoleBinding", true, Projections.Generic("roleRef.kind", "roleRef.name")),
         new("clusterroles", "rbac.authorization.k8s.io", "v1", "ClusterRole", false, Projections.Generic()),
         new("clusterrolebindings", "rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", false, Projections.Generic("roleRef.kind", "roleRef.name")),
-        new("customresourcedefinitions", "apiextensions.k8s.io", "v1", "CustomResourceDefinition", false,
-            Projections.Generic("spec.group", "spec.names.kind", "spec.names.plural", "spec.scope")),
+        new("customresourcedefinitions", "apiextensions.k8s.io", "v1", "CustomResourceDefinition", false, Projections.CustomResourceDefinition),
     ];
 
     public static readonly IReadOnlyDictionary<string, WatchedKind> ByPlural =
         All.ToDictionary(k => k.Plural, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The kind a CRD adds, watched only when a screen or the API asks for it.</summary>
+    public static WatchedKind Custom(CustomKindSpecInfo crd) =>
+        new(crd.Plural, crd.Group, crd.Version, crd.Kind, crd.Namespaced, Projections.PrinterColumns(crd.Columns)) { PrinterColumns = crd.Columns };
 }

@@ -83,3 +83,9 @@ public sealed record GenericSpecInfo(IReadOnlyDictionary<string, string> Fields)
 
 /// <summary>CPU and memory in use, from the cluster's metrics.k8s.io (what `kubectl top` shows).</summary>
 public sealed record ResourceUsage(string Cluster, string? Namespace, string Name, long CpuMillicores, long MemoryBytes, DateTime? TimestampUtc);
+
+/// <summary>A column a CRD asks kubectl to print for its objects (additionalPrinterColumns).</summary>
+public sealed record PrinterColumn(string Name, string Type, string JsonPath, int Priority);
+
+/// <summary>A CustomResourceDefinition: the kind it adds and how its objects are shown.</summary>
+public sealed record CustomKindSpecInfo(string Group, string Kind, string Plural, bool Namespaced, string Version, IReadOnlyList<PrinterColumn> Columns);

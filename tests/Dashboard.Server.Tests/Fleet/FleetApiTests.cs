@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Dashboard.Simulator;
 using Dashboard.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Server.Tests.Fleet;
 
@@ -117,5 +118,48 @@ public sealed class FleetApiTests : IAsyncLifetime
         Assert.All(pods, p => Assert.Equal("shop", p.GetProperty("namespace").GetString()));
         Assert.All(pods, p => Assert.True(p.GetProperty("cpuMillicores").GetInt64() > 0));
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/usage/services")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_crds_objects_are_watched_on_demand_with_its_printer_columns()
+    {
+        var aws = _fleet["aws-prod"];
+        aws.Apply("""
+            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"widgets.example.com"},
+             "spec":{"group":"example.com","scope":"Namespaced","names":{"plural":"widgets","singular":"widget","kind":"Widget"},
+              "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},
+               "additionalPrinterColumns":[{"name":"Size","type":"integer","jsonPath":".spec.size"},{"name":"Color","type":"string","jsonPath":".spec.color"}]}]}}
+            """);
+        aws.Apply("""{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w1","namespace":"shop"},"spec":{"size":3,"color":"<b>red</b>"}}""");
+
+        JsonElement item = default;
+        await Network.WaitUntilAsync(async () =>
+        {
+            var response = await _http.GetAsync("/api/resources/widgets");
+            if (!response.IsSuccessStatusCode)
+            {
+                return false; // the CRD itself has not reached the store yet
+            }
+
+            var items = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("items");
+            item = items.EnumerateArray().FirstOrDefault();
+            return items.GetArrayLength() == 1;
+        }, TimeSpan.FromSeconds(30), "the widget to be listed");
+
+        Assert.Equal("aws-prod", item.GetProperty("meta").GetProperty("cluster").GetString());
+        Assert.Equal("Widget", item.GetProperty("kind").GetString());
+        var fields = item.GetProperty("spec").GetProperty("fields");
+        Assert.Equal("3", fields.GetProperty("Size").GetString());
+        Assert.Equal("<b>red</b>", fields.GetProperty("Color").GetString());
+
+        aws.Apply("""{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w1","namespace":"shop"},"spec":{"size":5,"color":"blue"}}""");
+        await Network.WaitUntilAsync(async () =>
+        {
+            using var page = JsonDocument.Parse(await _http.GetStringAsync("/api/resources/widgets"));
+            return page.RootElement.GetProperty("items")[0].GetProperty("spec").GetProperty("fields").GetProperty("Size").GetString() == "5";
+        }, TimeSpan.FromSeconds(20), "the change to be watched");
+        Assert.Contains(_factory.Services.GetRequiredService<Dashboard.Server.Clusters.FleetWatcher>().Summarize(
+            _factory.Services.GetRequiredService<Dashboard.Server.Clusters.FleetWatcher>().Clusters.Single(c => c.Name == "aws-prod")).Kinds,
+            k => k.Kind == "Widget" && k.State == Dashboard.Shared.Fleet.KindSyncState.Watching);
     }
 }
