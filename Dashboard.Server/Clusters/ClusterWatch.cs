@@ -84,9 +84,13 @@ public sealed class ClusterWatch : IAsyncDisposable
             catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or System.Text.Json.JsonException
                                           or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                Health.ProbeError = e is HttpRequestException { InnerException: { } inner }
-                    ? $"{_api!.BaseUri} cannot be reached: {inner.Message}"
-                    : e.Message;
+                Health.ProbeError = e switch
+                {
+                    HttpRequestException { InnerException: System.Security.Authentication.AuthenticationException tls } =>
+                        $"TLS with {_api!.BaseUri} failed (is the cluster's certificate authority in the kubeconfig?): {tls.Message}",
+                    HttpRequestException { InnerException: { } inner } => $"{_api!.BaseUri} cannot be reached: {inner.Message}",
+                    _ => e.Message,
+                };
             }
 
             try

@@ -24,7 +24,7 @@ internal sealed class LatencyBenchmark : IBenchmark
 
     public async Task<IReadOnlyList<Measurement>> RunAsync(BenchmarkRun run, CancellationToken cancellationToken)
     {
-        const int clients = 100;
+        var clients = int.TryParse(Environment.GetEnvironmentVariable("LATENCY_CLIENTS"), out var n) ? n : 100;
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64)); // 100 clients and a simulator share this process
         const double rate = 1000;

@@ -237,7 +237,7 @@ public sealed class FleetSyncTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_context_with_a_wrong_token_fails_alone_with_a_clear_error()
+    public async Task A_context_with_a_wrong_token_or_an_untrusted_certificate_fails_alone_with_a_clear_error()
     {
         await StartAsync(new FleetOptions { Scenario = "minimal" }, editKubeconfig: path =>
         {
@@ -250,10 +250,18 @@ public sealed class FleetSyncTests : IAsyncLifetime
             }];
             config.Users = [.. config.Users, new() { Name = "wrong-token", UserCredentials = new() { Token = "not-the-token" } }];
             config.Contexts = [.. config.Contexts, new() { Name = "wrong-token", ContextDetails = new() { Cluster = "wrong-token", User = "wrong-token" } }];
+            // And one that does not trust the cluster's certificate authority: a TLS error.
+            config.Clusters = [.. config.Clusters, new() { Name = "no-ca", ClusterEndpoint = new() { Server = _fleet.Clusters[0].Server.ToString() } }];
+            config.Contexts = [.. config.Contexts, new() { Name = "no-ca", ContextDetails = new() { Cluster = "no-ca", User = config.Users.First().Name } }];
             File.WriteAllText(path, k8s.KubernetesYaml.Serialize(config));
         });
 
         await WaitForStateAsync("wrong-token", ClusterState.Unreachable);
+        await WaitForStateAsync("no-ca", ClusterState.Unreachable);
+        var untrusted = _watcher.Summarize(_watcher.Clusters.Single(c => c.Name == "no-ca"));
+        Assert.Contains("TLS with", untrusted.Error, StringComparison.Ordinal);
+        Assert.Contains("certificate", untrusted.Error, StringComparison.Ordinal);
+        Assert.Contains(_fleet.Clusters[0].Server.ToString(), untrusted.Error, StringComparison.Ordinal);
         await WaitForStateAsync(_fleet.Clusters[0].Name, ClusterState.Live);
         var broken = _watcher.Summarize(_watcher.Clusters.Single(c => c.Name == "wrong-token"));
         Assert.Contains("401", broken.Error, StringComparison.Ordinal);
