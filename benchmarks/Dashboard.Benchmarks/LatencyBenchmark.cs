@@ -39,9 +39,7 @@ internal sealed class LatencyBenchmark : IBenchmark
         // When each change left the cluster, seen by a watch of our own in this process.
         var leftAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         using var stampStop = new CancellationTokenSource();
-        var stamping = StampAsync(cluster, leftAt, bookmarks: false, stampStop.Token);
-        var withBookmarks = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        var stamping2 = Environment.GetEnvironmentVariable("LATENCY_DEBUG") is null ? Task.CompletedTask : StampAsync(cluster, withBookmarks, bookmarks: true, stampStop.Token);
+        var stamping = StampAsync(cluster, leftAt, stampStop.Token);
 
         var port = FreePort();
         using var server = StartServer(port, kubeconfig, dir.FullName);
@@ -52,8 +50,6 @@ internal sealed class LatencyBenchmark : IBenchmark
             var rssBefore = Rss(server);
 
             var latencies = new ConcurrentBag<double>();
-            var slow = new ConcurrentBag<(double At, double Ms)>();
-            var origin = Stopwatch.GetTimestamp();
             var connections = new List<HubConnection>();
             for (var i = 0; i < clients; i++)
             {
@@ -64,19 +60,22 @@ internal sealed class LatencyBenchmark : IBenchmark
                     var now = Stopwatch.GetTimestamp();
                     foreach (var row in delta.Changed)
                     {
-                        // Only a change to a row the client already showed is a change it waited for; a row that
-                        // scrolls into the window carries an old version and is no latency sample.
+                        // Only a change to a row the client was showing is a change it waited for; a row that
+                        // scrolls into the window carries an older version and is no latency sample.
                         if (shown.TryGetValue(row.Key, out var before) && before != row.Version && leftAt.TryGetValue(row.Version, out var then))
                         {
                             var ms = Stopwatch.GetElapsedTime(then, now).TotalMilliseconds;
                             latencies.Add(ms);
-                            if (ms > 250)
-                            {
-                                slow.Add((Stopwatch.GetElapsedTime(origin).TotalSeconds, ms));
-                            }
                         }
 
                         shown[row.Key] = row.Version;
+                    }
+
+                    // A row that leaves the window is forgotten: if it comes back, it was changed while out of sight.
+                    var window = delta.WindowKeys.ToHashSet(StringComparer.Ordinal);
+                    foreach (var key in shown.Keys.Where(k => !window.Contains(k)).ToList())
+                    {
+                        shown.Remove(key);
                     }
                 });
                 await hub.StartAsync(cancellationToken);
@@ -102,16 +101,6 @@ internal sealed class LatencyBenchmark : IBenchmark
             await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
             var achieved = (fleet.Churned - churnedBefore) / watch.Elapsed.TotalSeconds;
             var samples = latencies.ToArray();
-            if (Environment.GetEnvironmentVariable("LATENCY_DEBUG") is not null)
-            {
-                var lags = leftAt.Where(kv => withBookmarks.ContainsKey(kv.Key)).Select(kv => Stopwatch.GetElapsedTime(kv.Value, withBookmarks[kv.Key]).TotalMilliseconds).Order().ToArray();
-                run.Log($"  bookmark watcher lag: p50 {lags[lags.Length / 2]:0} ms, p99 {lags[(int)(lags.Length * 0.99)]:0} ms, max {lags[^1]:0} ms over {lags.Length}");
-                foreach (var b in slow.GroupBy(x => (int)x.At).OrderBy(g => g.Key))
-                {
-                    run.Log($"  second {b.Key}: {b.Count()} slow samples, worst {b.Max(x => x.Ms):0} ms");
-                }
-            }
-
             Array.Sort(samples);
             double P(double q) => samples.Length == 0 ? double.NaN : samples[Math.Min(samples.Length - 1, (int)(q * samples.Length))];
             var perConnection = (rssWithClients - rssBefore) / (double)clients / 1024;
@@ -136,14 +125,13 @@ internal sealed class LatencyBenchmark : IBenchmark
         {
             await stampStop.CancelAsync();
             await stamping;
-            await stamping2;
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync(CancellationToken.None);
             dir.Delete(recursive: true);
         }
     }
 
-    private static async Task StampAsync(SimulatedCluster cluster, ConcurrentDictionary<string, long> leftAt, bool bookmarks, CancellationToken cancellationToken)
+    private static async Task StampAsync(SimulatedCluster cluster, ConcurrentDictionary<string, long> leftAt, CancellationToken cancellationToken)
     {
         using var http = new HttpClient(cluster.CreateHandler()) { BaseAddress = cluster.Server, Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.Authorization = new("Bearer", cluster.Token);
@@ -151,7 +139,7 @@ internal sealed class LatencyBenchmark : IBenchmark
         {
             using var list = JsonDocument.Parse(await http.GetStringAsync("/api/v1/pods?limit=1", cancellationToken));
             var rv = list.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString();
-            await using var stream = await http.GetStreamAsync($"/api/v1/pods?watch=true&resourceVersion={rv}&allowWatchBookmarks={(bookmarks ? "true" : "false")}", cancellationToken);
+            await using var stream = await http.GetStreamAsync($"/api/v1/pods?watch=true&resourceVersion={rv}", cancellationToken);
             using var reader = new StreamReader(stream);
             while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
@@ -183,10 +171,6 @@ internal sealed class LatencyBenchmark : IBenchmark
         info.Environment["Database__SqlitePath"] = Path.Combine(dir, "dashboard.db");
         info.Environment["ConnectionStrings__Dashboard"] = "";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
-        if (Environment.GetEnvironmentVariable("LATENCY_SERVER_GC") is { } gc)
-        {
-            info.Environment["DOTNET_gcServer"] = gc;
-        }
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
