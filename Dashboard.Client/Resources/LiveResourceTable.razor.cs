@@ -1,18 +1,22 @@
 using Dashboard.Client.Live;
 using Dashboard.Shared.Live;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web.Virtualization;
 
 namespace Dashboard.Client.Resources;
 
 /// <summary>
-/// The one table every kind is shown in: bound to a live view on the server (filter, sort and the page's
-/// window are the server's work), re-rendered at most every 100 ms however fast rows change.
+/// The one table every kind is shown in: virtualized, and bound to a live view on the server whose window
+/// follows the rows in sight (filter, sort and the window are the server's work). Re-rendered at most every
+/// 100 ms however fast rows change.
 /// </summary>
 public sealed partial class LiveResourceTable
 {
+    private const float RowHeight = 37;
     private static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(100);
 
     private LiveViewModel? _view;
+    private Virtualize<ViewRow>? _virtualize;
     private string? _text;
     private string? _sort;
     private bool _descending;
@@ -34,14 +38,14 @@ public sealed partial class LiveResourceTable
     [EditorRequired]
     public required string Title { get; set; }
 
+    /// <summary>The first window asked for, before the browser has measured how many rows are in sight.</summary>
     [Parameter]
-    public int PageSize { get; set; } = 50;
+    public int InitialCount { get; set; } = 50;
+
+    [Parameter]
+    public string Height { get; set; } = "calc(100vh - 230px)";
 
     private string? SortColumn => _sort ?? "Name";
-
-    private int Page => _view is null ? 1 : (_view.Offset / PageSize) + 1;
-
-    private int Pages => _view is null ? 0 : Math.Max(1, (int)Math.Ceiling(_view.Total / (double)PageSize));
 
     private IEnumerable<(ViewColumn Column, int Index)> VisibleColumns =>
         (_view?.Columns ?? []).Select((c, i) => (c, i)).Where(c => c.c.Priority == 0);
@@ -50,7 +54,7 @@ public sealed partial class LiveResourceTable
     {
         try
         {
-            _view = await Views.OpenAsync(Query(0));
+            _view = await Views.OpenAsync(Query(0, InitialCount));
             _view.Changed += OnViewChanged;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -59,9 +63,42 @@ public sealed partial class LiveResourceTable
         }
     }
 
-    private ViewQuery Query(int offset) => new(Kind, Text: _text, Sort: _sort, Descending: _descending, Offset: offset, Count: PageSize);
+    private ViewQuery Query(int offset, int count) =>
+        new(Kind, Text: _text, Sort: _sort, Descending: _descending, Offset: offset, Count: count);
 
-    private async Task ChangeAsync(int offset)
+    /// <summary>
+    /// Asked by the virtualizer for the rows in sight: served from the view when its window holds them, else
+    /// the server's window moves there first.
+    /// </summary>
+    private async ValueTask<ItemsProviderResult<ViewRow>> ProvideRowsAsync(ItemsProviderRequest request)
+    {
+        if (_view is null)
+        {
+            return new([], 0);
+        }
+
+        var wanted = Math.Max(request.Count, 1);
+        var holds = request.StartIndex >= _view.Offset &&
+                    request.StartIndex + wanted <= _view.Offset + Math.Max(_view.Rows.Count, _view.Query.Count);
+        if (!holds)
+        {
+            try
+            {
+                // Ask for a little more than in sight, so small scrolls need no round trip.
+                var offset = Math.Max(0, request.StartIndex - 10);
+                await _view.ChangeAsync(Query(offset, wanted + 30));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _error = $"The view could not be moved: {e.Message}";
+            }
+        }
+
+        var skip = Math.Max(0, request.StartIndex - _view.Offset);
+        return new(_view.Rows.Skip(skip).Take(wanted).ToList(), _view.Total);
+    }
+
+    private async Task ChangeAsync()
     {
         if (_view is null)
         {
@@ -71,7 +108,11 @@ public sealed partial class LiveResourceTable
         try
         {
             _error = null;
-            await _view.ChangeAsync(Query(offset));
+            await _view.ChangeAsync(Query(0, Math.Max(_view.Query.Count, InitialCount)));
+            if (_virtualize is not null)
+            {
+                await _virtualize.RefreshDataAsync();
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -82,17 +123,15 @@ public sealed partial class LiveResourceTable
     private Task OnTextChanged(string? text)
     {
         _text = text;
-        return ChangeAsync(0);
+        return ChangeAsync();
     }
 
     private Task SortByAsync(string column)
     {
         _descending = string.Equals(SortColumn, column, StringComparison.OrdinalIgnoreCase) && !_descending;
         _sort = column;
-        return ChangeAsync(0);
+        return ChangeAsync();
     }
-
-    private Task GoToPageAsync(int page) => ChangeAsync((page - 1) * PageSize);
 
     private void OnViewChanged()
     {
@@ -109,7 +148,15 @@ public sealed partial class LiveResourceTable
     {
         await Task.Delay(RenderInterval, Time);
         _renderPending = false;
-        await InvokeAsync(StateHasChanged);
+        await InvokeAsync(async () =>
+        {
+            if (_virtualize is not null)
+            {
+                await _virtualize.RefreshDataAsync();
+            }
+
+            StateHasChanged();
+        });
     }
 
     public async ValueTask DisposeAsync()

@@ -29,7 +29,7 @@ public sealed class MainLayoutTests : BunitContext, IAsyncLifetime
 
         Assert.Contains("Fleet Dashboard", layout.Find(".mud-appbar").TextContent, StringComparison.Ordinal);
         var links = layout.FindAll("nav .mud-nav-link").Select(a => a.TextContent.Trim()).ToList();
-        Assert.Equal(["Fleet", "Workloads", "Deployments"], links);
+        Assert.Equal(["Fleet", "Workloads", "Deployments", "Pods"], links);
         Assert.Contains("page body", layout.Find(".mud-main-content").TextContent, StringComparison.Ordinal);
         Assert.True(_connection.Started, "the layout starts the hub connection");
     }

@@ -15,7 +15,7 @@ public sealed class LiveTableTests(BrowserFixture browser) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _fleet = await SimulatedFleet.StartAsync(new FleetOptions());
+        _fleet = await SimulatedFleet.StartAsync(new FleetOptions { Pods = 3000, ActivityInterval = TimeSpan.Zero });
         var kubeconfig = Path.Combine(_dir.FullName, "kubeconfig");
         _fleet.WriteKubeconfig(kubeconfig);
         _database = await TestPostgres.CreateDatabaseAsync();
@@ -46,7 +46,7 @@ public sealed class LiveTableTests(BrowserFixture browser) : IAsyncLifetime
         var table = page.Locator("[data-testid=resource-table]");
         try
         {
-            await Assertions.Expect(table.Locator("tbody tr").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await Assertions.Expect(table.Locator("tbody tr[data-key]").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         }
         catch (PlaywrightException e)
         {
@@ -58,12 +58,36 @@ public sealed class LiveTableTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByPlaceholder("Filter by name, namespace or cluster").FillAsync("payments");
         var row = table.Locator("tbody tr[data-key^='aws-prod/'][data-name='payments']");
         await Assertions.Expect(row).ToBeVisibleAsync();
-        await Assertions.Expect(table.Locator("tbody tr")).ToHaveCountAsync(_fleet.Clusters.Count); // one per cluster
+        await Assertions.Expect(table.Locator("tbody tr[data-key]")).ToHaveCountAsync(_fleet.Clusters.Count); // one per cluster
         await Assertions.Expect(table.Locator("tbody tr[data-name='payments']")).ToHaveCountAsync(_fleet.Clusters.Count);
 
         cluster.ScaleDeployment("shop", "payments", 7);
 
         await Assertions.Expect(row.Locator("td").Nth(3)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+/7$"), new() { Timeout = 20_000 });
         await page.ScreenshotAsync("deployments-live");
+    }
+
+    [Fact]
+    public async Task The_pods_table_holds_only_the_rows_in_sight_and_scrolls_through_all_of_them()
+    {
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(_server.BaseAddress, "pods").ToString());
+        var table = page.Locator("[data-testid=resource-table]");
+        await Assertions.Expect(table.Locator("tbody tr[data-key]").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var total = _fleet.Clusters.Sum(c => c.Count("pods"));
+        await Assertions.Expect(table).ToHaveAttributeAsync("data-total", new System.Text.RegularExpressions.Regex(@"^\d{4,}$"));
+
+        var rendered = await table.Locator("tbody tr[data-key]").CountAsync();
+        Assert.True(rendered < 200, $"{rendered} rows in the page for a fleet of {total} pods");
+
+        // Scroll to the very end: the server's window follows, and the last pod by name shows up.
+        var last = _fleet.Clusters.SelectMany(c => c.ListJson("pods"))
+            .Select(j => System.Text.Json.JsonDocument.Parse(j).RootElement.GetProperty("metadata").GetProperty("name").GetString()!)
+            .Order(StringComparer.OrdinalIgnoreCase).Last();
+        await page.Locator("[data-testid=table-scroll]").EvaluateAsync("e => e.scrollTop = e.scrollHeight");
+        await Assertions.Expect(table.Locator($"tbody tr[data-name='{last}']")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        Assert.True(await table.Locator("tbody tr[data-key]").CountAsync() < 200);
+        await page.ScreenshotAsync("pods-virtualized");
     }
 }
