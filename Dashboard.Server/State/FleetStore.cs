@@ -168,24 +168,6 @@ public sealed class FleetStore
         }
     }
 
-    /// <summary>Forgets a cluster removed from the registry (its objects are published as deleted).</summary>
-    public void RemoveCluster(string cluster)
-    {
-        lock (_gate)
-        {
-            foreach (var key in _tables.Keys.Where(k => k.Cluster == cluster).ToList())
-            {
-                var table = _tables[key];
-                foreach (var uid in table.ByUid.Keys.ToList())
-                {
-                    Publish(ChangeType.Delete, table.Remove(uid)!);
-                }
-
-                _tables.Remove(key);
-            }
-        }
-    }
-
     private KindTable Table(string cluster, string kind)
     {
         if (!_tables.TryGetValue((cluster, kind), out var table))

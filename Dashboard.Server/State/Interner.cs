@@ -15,8 +15,6 @@ public sealed class Interner
     private readonly ConcurrentDictionary<LabelKey, IReadOnlyDictionary<string, string>> _labelSets = new();
     private readonly ConcurrentDictionary<ListKey, IReadOnlyList<string>> _lists = new();
 
-    public int Count => _strings.Count + _labelSets.Count + _lists.Count;
-
     public string Intern(string value) => _strings.GetOrAdd(value, value);
 
     public string? InternOrNull(string? value) => value is null ? null : Intern(value);
