@@ -78,6 +78,10 @@ public sealed class LiveFlusher(
         {
             // The connection is going away; a resume picks up from the sequence the browser has.
         }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "A live batch for subscription {Subscription} could not be sent", subscription.Id);
+        }
         finally
         {
             subscription.Sending = false;
