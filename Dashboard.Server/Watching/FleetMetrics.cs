@@ -12,24 +12,21 @@ public static class FleetMetrics
     private static readonly Counter<long> RelistsCounter = Meter.CreateCounter<long>("dashboard_relists", description: "Lists after the first (410 Gone and the like)");
     private static readonly Counter<long> WatchErrorsCounter = Meter.CreateCounter<long>("dashboard_watch_errors", description: "Failed lists and watches");
 
-    private static Func<IEnumerable<(string Cluster, string Kind, int Objects)>> _objects = () => [];
-    private static Func<IEnumerable<(string Cluster, string State, bool Current)>> _states = () => [];
-
-    static FleetMetrics()
+    /// <summary>
+    /// The gauges of one fleet, on a meter of its own (disposed with the fleet, so a gone fleet leaves no
+    /// series behind).
+    /// </summary>
+    public static Meter Gauges(Func<IEnumerable<(string Cluster, string Kind, int Objects)>> objects,
+        Func<IEnumerable<(string Cluster, string State, bool Current)>> states)
     {
-        Meter.CreateObservableGauge("dashboard_store_objects",
-            () => _objects().Select(o => new Measurement<long>(o.Objects, new("cluster", o.Cluster), new("kind", o.Kind))),
+        var meter = new Meter(MeterName);
+        meter.CreateObservableGauge("dashboard_store_objects",
+            () => objects().Select(o => new Measurement<long>(o.Objects, new("cluster", o.Cluster), new("kind", o.Kind))),
             description: "Objects held in the fleet store");
-        Meter.CreateObservableGauge("dashboard_cluster_state",
-            () => _states().Select(s => new Measurement<long>(s.Current ? 1 : 0, new("cluster", s.Cluster), new("state", s.State))),
+        meter.CreateObservableGauge("dashboard_cluster_state",
+            () => states().Select(s => new Measurement<long>(s.Current ? 1 : 0, new("cluster", s.Cluster), new("state", s.State))),
             description: "1 for the cluster's current state");
-    }
-
-    /// <summary>Where the gauges read from (the fleet's registry, once it exists).</summary>
-    public static void Observe(Func<IEnumerable<(string, string, int)>> objects, Func<IEnumerable<(string, string, bool)>> states)
-    {
-        _objects = objects;
-        _states = states;
+        return meter;
     }
 
     public static void WatchEvents(string cluster, string kind, int count) =>
