@@ -18,7 +18,7 @@ public sealed class FleetWatcher : IHostedService, IAsyncDisposable
     private readonly ILogger<FleetWatcher> _logger;
     private readonly Lock _gate = new();
     private readonly List<ClusterWatch> _clusters = [];
-    private readonly System.Diagnostics.Metrics.Meter _gauges;
+    private readonly IDisposable _gauges;
 
     public FleetWatcher(FleetStore store, Interner interner, IConfiguration configuration, TimeProvider time,
         IEnumerable<IClusterSource> extraSources, ILogger<FleetWatcher> logger, UsageStore? usage = null)
@@ -30,7 +30,7 @@ public sealed class FleetWatcher : IHostedService, IAsyncDisposable
         _time = time;
         _extraSources = extraSources;
         _logger = logger;
-        _gauges = FleetMetrics.Gauges(
+        _gauges = FleetMetrics.Observe(
             () => Clusters.SelectMany(c => c.Health.Kinds.Select(k => (c.Name, k.Kind, store.Count(c.Name, k.Kind)))),
             () => Clusters.SelectMany(c => Enum.GetValues<ClusterState>().Select(s => (c.Name, s.ToString(), c.Health.State == s))));
     }
