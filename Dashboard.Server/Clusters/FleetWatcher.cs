@@ -149,7 +149,7 @@ public sealed class FleetWatcher : IHostedService, IAsyncDisposable
             health.ApiLatencyMs,
             health.Error,
             _store.Counts(cluster.Name),
-            health.Kinds.Select(k => k.Status() with { Objects = _store.Count(cluster.Name, k.Kind) })
+            health.Kinds.Select(k => k.Status(_store.Count(cluster.Name, k.Kind)))
                 .OrderBy(k => k.Kind, StringComparer.Ordinal).ToList());
     }
 

@@ -134,6 +134,7 @@ public sealed class LiveView
         var namespaces = query.Namespaces is { Count: > 0 } n ? n.ToHashSet(StringComparer.Ordinal) : null;
         var labels = query.ClusterLabels is { Count: > 0 } l ? l : null;
         var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
+        var needsLabels = labels is not null || !ReferenceEquals(scope, AccessScope.Everything);
         return r =>
         {
             var cluster = r.Meta.Cluster;
@@ -143,7 +144,8 @@ public sealed class LiveView
                 return false;
             }
 
-            var clusterLabels = clusters.LabelsOf(cluster);
+            // Cluster labels are looked up only when a filter or the scope needs them (this runs for every change).
+            var clusterLabels = needsLabels ? clusters.LabelsOf(cluster) : null;
             if (labels is not null && !labels.All(l => LabelValue(clusterLabels, l.Key)?.Equals(l.Value, StringComparison.OrdinalIgnoreCase) == true))
             {
                 return false;

@@ -50,7 +50,7 @@ public sealed class ClusterHealth(string cluster, TimeProvider time)
                 return ClusterState.Unreachable;
             }
 
-            var kinds = _kinds.Values.Select(k => k.Status()).ToList();
+            var kinds = _kinds.Values.ToList();
             var failing = kinds.Count(k => k.State == KindSyncState.Failing);
             if (kinds.Count == 0 || LastContactUtc is null)
             {
@@ -72,7 +72,7 @@ public sealed class ClusterHealth(string cluster, TimeProvider time)
     }
 
     public string? Error =>
-        ConfigurationError ?? ProbeError ?? _kinds.Values.Select(k => k.Status()).Where(k => k.Error is not null && k.State == KindSyncState.Failing)
+        ConfigurationError ?? ProbeError ?? _kinds.Values.Where(k => k.Error is not null && k.State == KindSyncState.Failing)
             .Select(k => $"{k.Kind}: {k.Error}").FirstOrDefault();
 
     public bool EndOfSupport => KubernetesReleases.IsOutOfSupport(Version, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));

@@ -20,8 +20,6 @@ public sealed class KindTracker(string cluster, string kind, ClusterHealth healt
 
     public DateTime? LastEventUtc => Interlocked.Read(ref _lastEventTicks) is var t and > 0 ? new DateTime(t, DateTimeKind.Utc) : null;
 
-    public int Objects { get; private set; }
-
     public long EventsTotal => Interlocked.Read(ref _eventsTotal);
 
     public long RelistsTotal { get; private set; }
@@ -46,14 +44,13 @@ public sealed class KindTracker(string cluster, string kind, ClusterHealth healt
         FleetMetrics.Relists(cluster, kind, relist);
     }
 
-    public void Watching(int objects)
+    public void Watching()
     {
         lock (_gate)
         {
             State = KindSyncState.Watching;
             EverSynced = true;
             Error = null;
-            Objects = objects;
         }
     }
 
@@ -73,15 +70,6 @@ public sealed class KindTracker(string cluster, string kind, ClusterHealth healt
 
         FleetMetrics.WatchEvents(cluster, kind, 1);
         health.Contacted(null);
-    }
-
-    /// <summary>The number of objects held, after a watch ends (the gauges read the store itself).</summary>
-    public void Holding(int objects)
-    {
-        lock (_gate)
-        {
-            Objects = objects;
-        }
     }
 
     public void Expired(string message)
@@ -106,11 +94,12 @@ public sealed class KindTracker(string cluster, string kind, ClusterHealth healt
 
     public void Contact(TimeSpan? latency) => health.Contacted(latency);
 
-    public KindStatus Status()
+    /// <summary>The kind's state; how many objects it has is the store's to say.</summary>
+    public KindStatus Status(int objects)
     {
         lock (_gate)
         {
-            return new KindStatus(Kind, State, Objects, Error, LastEventUtc);
+            return new KindStatus(Kind, State, objects, Error, LastEventUtc);
         }
     }
 }

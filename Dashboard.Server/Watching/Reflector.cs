@@ -49,7 +49,7 @@ public sealed class Reflector(
                     tracker.Listing(relist: listed);
                     resourceVersion = await ListAsync(cancellationToken);
                     listed = true;
-                    tracker.Watching(store.Count(cluster, kind.Kind));
+                    tracker.Watching();
                 }
 
                 resourceVersion = await WatchAsync(resourceVersion, cancellationToken);
@@ -123,19 +123,12 @@ public sealed class Reflector(
         var started = time.GetTimestamp();
         var events = 0;
         var version = resourceVersion;
-        try
+        await api.WatchAsync(query, line =>
         {
-            await api.WatchAsync(query, line =>
-            {
-                events++;
-                version = Apply(kind.Decode(line, kind, cluster, interner)) ?? version;
-                tracker.Event();
-            }, () => tracker.Watching(store.Count(cluster, kind.Kind)), cancellationToken);
-        }
-        finally
-        {
-            tracker.Holding(store.Count(cluster, kind.Kind));
-        }
+            events++;
+            version = Apply(kind.Decode(line, kind, cluster, interner)) ?? version;
+            tracker.Event();
+        }, tracker.Watching, cancellationToken);
 
         if (events == 0 && time.GetElapsedTime(started) < TimeSpan.FromSeconds(1))
         {
