@@ -38,6 +38,12 @@ public interface IFleetClient
     Task ViewChanged(ViewDelta delta);
 
     Task AggregatesChanged(FleetAggregates aggregates);
+
+    /// <summary>
+    /// Sent just before the server closes this connection because the user's access changed: signed out,
+    /// disabled, token revoked (reason "signed-out") or bindings changed (reason "rescoped": reconnect and resume).
+    /// </summary>
+    Task AccessChanged(string reason);
 }
 
 public sealed record ServerInfo(string Version, string Instance, DateTime StartedAtUtc, string Database);
