@@ -1,3 +1,4 @@
+using Dashboard.Server.Access;
 using Dashboard.Server.Clusters;
 using Dashboard.Server.Components;
 using Dashboard.Server.Data;
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPlainStartupErrors();
 builder.AddDashboardDatabase();
+builder.AddAccess();
 builder.AddHealth();
 builder.AddFleet();
 builder.AddLiveHub();
@@ -16,8 +18,12 @@ builder.AddClientApp();
 
 var app = builder.Build();
 
+app.UseAccess();
 app.UseClientApp();
 app.MapHealth();
+app.MapAuthApi();
+app.MapAdminApi();
+app.MapClusterAdminApi();
 app.MapFleetApi();
 app.MapLiveHub();
 app.MapClientApp();

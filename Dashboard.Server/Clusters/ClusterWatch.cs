@@ -20,7 +20,8 @@ public sealed class ClusterWatch : IAsyncDisposable
         Health = new ClusterHealth(endpoint.Name, time) { ConfigurationError = endpoint.Error };
     }
 
-    public ClusterEndpoint Endpoint { get; }
+    /// <summary>Replaced only to change the labels an administrator set.</summary>
+    public ClusterEndpoint Endpoint { get; set; }
 
     public string Name => Endpoint.Name;
 

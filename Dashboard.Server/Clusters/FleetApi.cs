@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Security.Claims;
 using System.Text.Json.Serialization;
+using Dashboard.Server.Access;
+using Dashboard.Server.Live;
 using Dashboard.Server.State;
 using Dashboard.Server.Watching;
 using Dashboard.Shared.Fleet;
@@ -23,6 +26,7 @@ public static class FleetApi
         builder.Services.AddSingleton<UsageStore>();
         builder.Services.AddSingleton<DemoFleet>();
         builder.Services.AddSingleton<IClusterSource>(sp => sp.GetRequiredService<DemoFleet>());
+        builder.Services.AddSingleton<IClusterSource, ClusterRegistry>();
         builder.Services.AddSingleton<FleetWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetWatcher>());
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -33,20 +37,46 @@ public static class FleetApi
     public static WebApplication MapFleetApi(this WebApplication app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/clusters", (FleetWatcher fleet) => fleet.Clusters.Select(fleet.Summarize).ToList());
+        api.MapGet("/clusters", ListClustersAsync);
         api.MapGet("/resources/{kind}", ListResources);
-        api.MapGet("/usage/{kind}", Results<Ok<IReadOnlyList<ResourceUsage>>, ProblemHttpResult> (string kind, UsageStore usage, string? cluster, string? @namespace) =>
-            kind is "nodes" or "pods"
-                ? TypedResults.Ok(usage.List(kind == "nodes" ? "Node" : "Pod", cluster, @namespace))
-                : TypedResults.Problem("Usage is known for nodes and pods.", statusCode: StatusCodes.Status404NotFound));
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        api.MapGet("/usage/{kind}", ListUsageAsync);
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(AccessExtensions.FleetAdminPolicy); // fleet-wide series
         return app;
     }
 
-    internal static async Task<Results<Ok<ResourcePage>, ProblemHttpResult>> ListResources(
-        string kind, FleetStore store, FleetWatcher fleet, string? cluster, string? @namespace, string? q, string? sort, int? offset, int? count,
+    /// <summary>
+    /// The clusters the caller sees through at least one namespace. Object counts and per-kind states are
+    /// answered only for a cluster they may see whole: counts would tell about namespaces out of their scope.
+    /// </summary>
+    private static async Task<List<ClusterSummary>> ListClustersAsync(ClaimsPrincipal user, RightsStore rights, FleetWatcher fleet, CancellationToken cancellationToken)
+    {
+        var scope = (await rights.ForAsync(user, cancellationToken)).Scope;
+        return fleet.Clusters.Select(fleet.Summarize)
+            .Where(c => scope.SeesCluster(c.Name, c.Labels))
+            .Select(c => scope.Allows(c.Name, c.Labels, null) ? c : c with { Counts = new Dictionary<string, int>(), Kinds = [] })
+            .ToList();
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ResourceUsage>>, ProblemHttpResult>> ListUsageAsync(
+        string kind, UsageStore usage, ClaimsPrincipal user, RightsStore rights, ClusterDirectory clusters, string? cluster, string? @namespace,
         CancellationToken cancellationToken)
     {
+        if (kind is not ("nodes" or "pods"))
+        {
+            return TypedResults.Problem("Usage is known for nodes and pods.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var scope = (await rights.ForAsync(user, cancellationToken)).Scope;
+        return TypedResults.Ok<IReadOnlyList<ResourceUsage>>(usage.List(kind == "nodes" ? "Node" : "Pod", cluster, @namespace)
+            .Where(u => scope.Allows(u.Cluster, clusters.LabelsOf(u.Cluster), u.Namespace))
+            .ToList());
+    }
+
+    internal static async Task<Results<Ok<ResourcePage>, ProblemHttpResult>> ListResources(
+        string kind, FleetStore store, FleetWatcher fleet, ClaimsPrincipal user, RightsStore rights, ClusterDirectory clusters,
+        string? cluster, string? @namespace, string? q, string? sort, int? offset, int? count, CancellationToken cancellationToken)
+    {
+        var scope = (await rights.ForAsync(user, cancellationToken)).Scope;
         if (fleet.Resolve(kind) is not { } watched)
         {
             return TypedResults.Problem(
@@ -58,7 +88,9 @@ public static class FleetApi
 
         var take = Math.Clamp(count ?? 100, 0, 1000);
         var skip = Math.Max(offset ?? 0, 0);
-        IEnumerable<Resource> rows = store.List(watched.Kind, cluster, @namespace);
+        // Filtered before counting or paging: no total, page or name tells of an object out of scope.
+        IEnumerable<Resource> rows = store.List(watched.Kind, cluster, @namespace)
+            .Where(r => scope.Allows(r.Meta.Cluster, clusters.LabelsOf(r.Meta.Cluster), r.Meta.Namespace));
         if (!string.IsNullOrWhiteSpace(q))
         {
             rows = rows.Where(r => r.Meta.Name.Contains(q, StringComparison.OrdinalIgnoreCase) ||

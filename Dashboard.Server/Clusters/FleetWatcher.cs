@@ -96,6 +96,41 @@ public sealed class FleetWatcher : IHostedService, IAsyncDisposable
         return watch;
     }
 
+    /// <summary>Stops watching a cluster and drops its objects (every live view sees them go).</summary>
+    public async Task<bool> RemoveAsync(string name)
+    {
+        ClusterWatch? watch;
+        lock (_gate)
+        {
+            watch = _clusters.FirstOrDefault(c => c.Name == name);
+            if (watch is not null)
+            {
+                _clusters.Remove(watch);
+            }
+        }
+
+        if (watch is null)
+        {
+            return false;
+        }
+
+        await watch.DisposeAsync();
+        _store.RemoveCluster(name);
+        _logger.LogInformation("Stopped watching cluster {Cluster}", name);
+        return true;
+    }
+
+    public void Relabel(string name, ClusterLabels? labels)
+    {
+        lock (_gate)
+        {
+            foreach (var watch in _clusters.Where(c => c.Name == name))
+            {
+                watch.Endpoint = watch.Endpoint with { Labels = labels };
+            }
+        }
+    }
+
     /// <summary>
     /// The kind with this plural name: a built-in one, or one that a CRD adds in some clusters. A custom kind is
     /// watched on demand: its reflectors start now, in each cluster that has the CRD.

@@ -21,8 +21,11 @@ public static class ClientAppExtensions
 
     public static WebApplication MapClientApp(this WebApplication app)
     {
-        app.MapStaticAssets();
+        // The client's files hold no data: anyone may load them (the sign-in page is made of them).
+        app.MapStaticAssets().AllowAnonymous();
+        // Pages need a signed-in user (anonymous browsers are sent to /signin), except those marked [AllowAnonymous].
         app.MapRazorComponents<App>()
+            .RequireAuthorization()
             .AddInteractiveWebAssemblyRenderMode()
             .AddAdditionalAssemblies(typeof(Client._Imports).Assembly);
         return app;

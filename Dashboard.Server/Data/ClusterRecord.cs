@@ -8,9 +8,13 @@ public sealed class ClusterRecord
 {
     public Guid Id { get; set; }
     public required string Name { get; set; }
+    public string Server { get; set; } = "";
     public string? Provider { get; set; }
     public string? Environment { get; set; }
     public string? Region { get; set; }
+
+    /// <summary>A kubeconfig with this one cluster's context, encrypted with Data Protection; never sent to a browser.</summary>
+    public string ProtectedKubeconfig { get; set; } = "";
     public DateTime CreatedAtUtc { get; set; }
 }
 
@@ -22,6 +26,7 @@ internal sealed class ClusterRecordConfiguration : IEntityTypeConfiguration<Clus
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Name).HasMaxLength(253).IsRequired();
         builder.HasIndex(c => c.Name).IsUnique();
+        builder.Property(c => c.Server).HasMaxLength(2048);
         builder.Property(c => c.Provider).HasMaxLength(63);
         builder.Property(c => c.Environment).HasMaxLength(63);
         builder.Property(c => c.Region).HasMaxLength(63);

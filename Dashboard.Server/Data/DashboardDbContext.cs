@@ -1,12 +1,30 @@
+using Dashboard.Server.Access;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dashboard.Server.Data;
 
-/// <summary>Everything durable: clusters now; users, teams, bindings and audit as their issues land.</summary>
-public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> options) : DbContext(options)
+/// <summary>Everything durable: users (ASP.NET Core Identity), teams, bindings, sessions, registered clusters, and the Data Protection keys.</summary>
+public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> options)
+    : IdentityDbContext<DashboardUser>(options), IDataProtectionKeyContext
 {
     public DbSet<ClusterRecord> Clusters => Set<ClusterRecord>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(DashboardDbContext).Assembly);
+    public DbSet<Team> Teams => Set<Team>();
+
+    public DbSet<TeamMembership> TeamMembers => Set<TeamMembership>();
+
+    public DbSet<RoleBinding> RoleBindings => Set<RoleBinding>();
+
+    public DbSet<UserSession> Sessions => Set<UserSession>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+        builder.ApplyConfigurationsFromAssembly(typeof(DashboardDbContext).Assembly);
+    }
 }

@@ -25,6 +25,9 @@ public sealed class ClusterDirectory(FleetWatcher fleet, TimeProvider time)
         }
     }
 
+    /// <summary>Reads the clusters afresh at the next question (after one was added, removed or relabelled).</summary>
+    public void Refresh() => _refreshed = DateTimeOffset.MinValue;
+
     public ClusterLabels? LabelsOf(string cluster) => Summaries.GetValueOrDefault(cluster)?.Labels;
 
     /// <summary>The kind a view asks for: built-in, or a CRD's (watched from now on).</summary>

@@ -10,20 +10,35 @@ public sealed class FleetHub(
     LiveSubscriptions subscriptions,
     LiveFlusher flusher,
     FleetAggregator aggregator,
-    ScopeResolver scopes) : Hub<IFleetClient>, IFleetHub
+    RightsStore rights,
+    ConnectionGuard guard) : Hub<IFleetClient>, IFleetHub
 {
-    private string Owner => Context.UserIdentifier ?? Context.User?.Identity?.Name ?? "anonymous";
+    private const string ScopeItem = "scope";
 
-    private AccessScope Scope => scopes.For(Context.User);
+    /// <summary>The hub's endpoints need a signed-in user (the fallback policy), so there is always one.</summary>
+    private string Owner => Context.UserIdentifier ?? throw new HubException("Not signed in.");
+
+    /// <summary>Read once per connection; the guard closes the connection when the user's rights change.</summary>
+    private AccessScope Scope => Context.Items[ScopeItem] as AccessScope ?? AccessScope.Nothing;
 
     public override async Task OnConnectedAsync()
     {
+        var current = await rights.ForAsync(Context.User!, Context.ConnectionAborted);
+        if (current.Disabled || Context.User?.SessionId() is not { } session)
+        {
+            Context.Abort();
+            return;
+        }
+
+        Context.Items[ScopeItem] = current.Scope;
+        guard.Add(Context, current.UserId, session, current.Scope.Key);
         await Clients.Caller.Welcome(identity.Info);
         await base.OnConnectedAsync();
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        guard.Remove(Context.ConnectionId);
         subscriptions.ConnectionClosed(Context.ConnectionId);
         flusher.ConnectionClosed(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);

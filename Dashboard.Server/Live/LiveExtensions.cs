@@ -1,4 +1,3 @@
-using Dashboard.Server.Access;
 using Dashboard.Shared.Live;
 
 namespace Dashboard.Server.Live;
@@ -9,7 +8,6 @@ public static class LiveExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServerIdentity>();
-        builder.Services.AddSingleton<ScopeResolver>();
         builder.Services.AddSingleton<ClusterDirectory>();
         builder.Services.AddSingleton<ViewRegistry>();
         builder.Services.AddSingleton<LiveSubscriptions>();

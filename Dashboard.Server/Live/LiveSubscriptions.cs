@@ -44,6 +44,12 @@ public sealed class LiveSubscriptions(ViewRegistry views, TimeProvider time)
         var subscription = entry.Subscription;
         subscription.ConnectionId = connectionId;
         subscription.OrphanedAt = null;
+        if (subscription.View.ScopeKey != scope.Key)
+        {
+            // The user's rights changed while away: nothing of the old view may be replayed.
+            return (null, ChangeView(connectionId, owner, id, subscription.Query, scope));
+        }
+
         return subscription.Since(lastSequence) is { } missed ? (missed, null) : (null, subscription.Snapshot());
     }
 

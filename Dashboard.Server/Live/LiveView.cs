@@ -28,7 +28,11 @@ public sealed class LiveView
                       ?? Columns.First(c => c.Name == "Name");
         _comparer = new EntryComparer(query.Descending);
         _filter = Filter(query, scope, clusters);
+        ScopeKey = scope.Key;
     }
+
+    /// <summary>Whose rights this view was made for; a subscription resumed under other rights gets another view.</summary>
+    public string ScopeKey { get; }
 
     public string Key { get; }
 
@@ -50,6 +54,18 @@ public sealed class LiveView
                 return _sorted.Count;
             }
         }
+    }
+
+    /// <summary>Filters everything again (a cluster's labels changed, and with them who may see what).</summary>
+    public void Reload(IEnumerable<Resource> resources)
+    {
+        lock (_gate)
+        {
+            _sorted.Clear();
+            _byKey.Clear();
+        }
+
+        Load(resources);
     }
 
     public void Load(IEnumerable<Resource> resources)

@@ -68,6 +68,21 @@ public sealed class ViewRegistry : IDisposable
         return true;
     });
 
+    /// <summary>Every view filters everything again, under the store's lock (cluster labels changed).</summary>
+    public void Refilter()
+    {
+        _clusters.Refresh();
+        _store.Locked(() =>
+        {
+            foreach (var view in _byKey.Values)
+            {
+                view.Reload(_store.List(view.Kind.Kind));
+            }
+
+            return true;
+        });
+    }
+
     private void OnChange(FleetChange change)
     {
         if (_byKind.TryGetValue(change.Resource.Kind, out var views))

@@ -94,6 +94,19 @@ public sealed class FleetStore
         }
     }
 
+    /// <summary>A cluster no longer registered: its objects go, each as a published deletion.</summary>
+    public void RemoveCluster(string cluster)
+    {
+        lock (_gate)
+        {
+            foreach (var key in _tables.Keys.Where(k => k.Cluster == cluster).ToList())
+            {
+                Replace(cluster, key.Kind, []);
+                _tables.Remove(key);
+            }
+        }
+    }
+
     public IReadOnlyList<Resource> List(string kind, string? cluster = null, string? @namespace = null)
     {
         lock (_gate)

@@ -15,14 +15,7 @@ public sealed class FleetHubTests
         _ = factory.Server;
 
         var welcome = new TaskCompletionSource<ServerInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(factory.Server.BaseAddress, FleetHubRoute.Path), options =>
-            {
-                options.HttpMessageHandlerFactory = _ => factory.Server.CreateHandler();
-                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling;
-            })
-            .AddMessagePackProtocol()
-            .Build();
+        await using var connection = factory.Hub(await factory.TokenAsync());
         connection.On<ServerInfo>(nameof(IFleetClient.Welcome), info => welcome.TrySetResult(info));
 
         await connection.StartAsync();

@@ -27,7 +27,7 @@ public sealed class FleetApiTests : IAsyncLifetime
             ["Clusters:Kubeconfigs:0"] = kubeconfig,
             ["Fleet:UsageSeconds"] = "1",
         });
-        _http = _factory.CreateClient();
+        _http = await _factory.AdminClientAsync();
         await Network.WaitUntilAsync(async () =>
         {
             using var clusters = JsonDocument.Parse(await _http.GetStringAsync("/api/clusters"));

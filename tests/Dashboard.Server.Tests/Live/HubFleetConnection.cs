@@ -17,6 +17,10 @@ internal sealed class HubFleetConnection(HubConnection hub) : IFleetConnection
 
     public event Func<Task>? Reconnected;
 
+#pragma warning disable CS0067 // a test connection is never signed out
+    public event Action? SignedOut;
+#pragma warning restore CS0067
+
     public void EnsureStarted()
     {
     }

@@ -19,6 +19,7 @@ public sealed class LivePushTests : IAsyncLifetime
     private TestDatabase _database = null!;
     private DashboardFactory _factory = null!;
     private FleetStore _store = null!;
+    private string _token = "";
     private readonly Interner _interner = new();
     private readonly Random _random = new(7);
 
@@ -28,6 +29,7 @@ public sealed class LivePushTests : IAsyncLifetime
         _factory = new DashboardFactory(new Dictionary<string, string?> { ["ConnectionStrings:Dashboard"] = _database.ConnectionString });
         _ = _factory.Server;
         _store = _factory.Services.GetRequiredService<FleetStore>();
+        _token = await _factory.TokenAsync();
     }
 
     public async Task DisposeAsync()
@@ -36,14 +38,7 @@ public sealed class LivePushTests : IAsyncLifetime
         await _database.DisposeAsync();
     }
 
-    private HubConnection NewHub() => new HubConnectionBuilder()
-        .WithUrl(new Uri(_factory.Server.BaseAddress, FleetHubRoute.Path), options =>
-        {
-            options.HttpMessageHandlerFactory = _ => _factory.Server.CreateHandler();
-            options.Transports = HttpTransportType.LongPolling;
-        })
-        .AddMessagePackProtocol()
-        .Build();
+    private HubConnection NewHub() => _factory.Hub(_token);
 
     /// <summary>Random upserts and deletes of pods in two clusters, each a real change (a new resourceVersion).</summary>
     private void Churn(int changes)

@@ -81,6 +81,8 @@ public sealed class SlowConsumerTests
 
         public ViewDelta? Last { get; private set; }
 
+        public Task AccessChanged(string reason) => Task.CompletedTask;
+
         public void Release()
         {
             var gate = _gate;

@@ -1,0 +1,240 @@
+using System.Data.Common;
+using System.Security.Claims;
+using Dashboard.Server.Data;
+using Dashboard.Shared.Live;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Identity;
+
+namespace Dashboard.Server.Access;
+
+/// <summary>
+/// Secure by default: every endpoint, the hub included, needs a signed-in user unless it says otherwise
+/// (the fallback policy covers endpoints nobody thought of). A browser signs in with a cookie naming a
+/// server-side session; scripts use bearer tokens; single sign-on is there when configured.
+/// </summary>
+public static class AccessExtensions
+{
+    public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    public const string DefaultScheme = "Dashboard";
+    public const string FleetAdminPolicy = "FleetAdmin";
+    public const string AntiforgeryHeader = "X-XSRF-TOKEN";
+
+    public static WebApplicationBuilder AddAccess(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var settings = builder.Configuration.GetSection("Access");
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<RightsStore>();
+        services.AddSingleton<ConnectionGuard>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConnectionGuard>());
+        services.AddHostedService<AdminBootstrap>();
+        services.AddScoped<SingleSignOn>();
+
+        services.AddDataProtection().SetApplicationName("fleet-dashboard").PersistKeysToDbContext<DashboardDbContext>();
+        services.AddIdentityCore<DashboardUser>(options =>
+            {
+                options.Password.RequiredLength = 10;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(settings.GetValue("LockoutMinutes", 5));
+                options.Lockout.AllowedForNewUsers = true;
+            })
+            .AddEntityFrameworkStores<DashboardDbContext>()
+            .AddSignInManager();
+
+        var authentication = services.AddAuthentication(DefaultScheme)
+            .AddPolicyScheme(DefaultScheme, "Session cookie or bearer token", options =>
+                options.ForwardDefaultSelector = context =>
+                    TokenAuthenticationHandler.TokenOf(context.Request) is null ? CookieScheme : TokenAuthenticationHandler.SchemeName)
+            .AddCookie(CookieScheme, options =>
+            {
+                options.Cookie.Name = "dashboard.session";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax; // Strict would drop it on the way back from single sign-on
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = TimeSpan.FromMinutes(settings.GetValue("IdleTimeoutMinutes", 30));
+                options.SlidingExpiration = true;
+                options.LoginPath = "/signin";
+                options.ReturnUrlParameter = "returnUrl";
+                options.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
+                options.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
+                options.Events.OnValidatePrincipal = ValidateSessionAsync;
+            })
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        SingleSignOn.Register(authentication, builder.Configuration);
+
+        services.AddAuthorization(options =>
+        {
+            options.DefaultPolicy = new AuthorizationPolicyBuilder(DefaultScheme).RequireAuthenticatedUser().Build();
+            options.FallbackPolicy = options.DefaultPolicy;
+            options.AddPolicy(FleetAdminPolicy, policy => policy.AddAuthenticationSchemes(DefaultScheme).RequireAuthenticatedUser()
+                .AddRequirements(new FleetAdminRequirement()));
+        });
+        services.AddSingleton<IAuthorizationHandler, FleetAdminHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, DeniedRequestLogger>();
+        services.AddAntiforgery(options =>
+        {
+            options.HeaderName = AntiforgeryHeader;
+            options.Cookie.Name = "dashboard.xsrf";
+        });
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseDownHandler>();
+        return builder;
+    }
+
+    public static WebApplication UseAccess(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.Use(CheckHubOrigin);
+        app.UseAuthorization();
+        app.Use(CheckAntiforgery);
+        return app;
+    }
+
+    public static ClaimsPrincipal Principal(string userId, string userName, Guid sessionId, string scheme) =>
+        new(new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.NameIdentifier, userId),
+                new Claim(ClaimTypes.Name, userName),
+                new Claim(SessionStore.BrowserClaim, sessionId.ToString()),
+            ],
+            scheme));
+
+    public static Guid? SessionId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(SessionStore.BrowserClaim), out var id) ? id : null;
+
+    /// <summary>API, hub and metrics callers get a status code; a browser asking for a page is sent to sign in.</summary>
+    private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (IsMachinePath(context.Request.Path) || status == StatusCodes.Status403Forbidden)
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static bool IsMachinePath(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/metrics");
+
+    /// <summary>A cookie is good only while its server-side session is: signed out, expired or disabled ends it.</summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
+        if (context.Principal?.SessionId() is not { } id ||
+            await sessions.FindAsync(id, context.HttpContext.RequestAborted) is not { } session ||
+            session.UserId != context.Principal.FindFirstValue(ClaimTypes.NameIdentifier))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+        }
+    }
+
+    /// <summary>A cross-site page must not open a live connection riding on the user's cookie.</summary>
+    private static async Task CheckHubOrigin(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Path.StartsWithSegments(FleetHubRoute.Path) && context.Request.Headers.Origin.ToString() is { Length: > 0 } origin)
+        {
+            var own = $"{context.Request.Scheme}://{context.Request.Host}";
+            var allowed = context.RequestServices.GetRequiredService<IConfiguration>().GetSection("Access:AllowedOrigins").Get<string[]>() ?? [];
+            if (!string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) && !allowed.Contains(origin, StringComparer.OrdinalIgnoreCase))
+            {
+                AccessLog.OriginRefused(Logger(context), origin, own);
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
+    /// <summary>
+    /// Writes authenticated by the cookie must carry the antiforgery token (from GET /api/me) in a header;
+    /// bearer-token requests carry no cookie and need none. Sign-in carries its own credentials, and the hub
+    /// is guarded by its origin check.
+    /// </summary>
+    private static async Task CheckAntiforgery(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method) &&
+            context.User.Identity is { IsAuthenticated: true, AuthenticationType: CookieScheme } &&
+            !request.Path.StartsWithSegments(FleetHubRoute.Path) &&
+            !request.Path.StartsWithSegments("/api/auth/signin") &&
+            !request.Path.StartsWithSegments("/api/session") &&
+            !await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context))
+        {
+            AccessLog.Denied(Logger(context), request.Method, request.Path, context.User.Identity.Name ?? "?", "missing or invalid antiforgery token");
+            await Results.Problem($"This request needs the antiforgery token in the {AntiforgeryHeader} header (GET /api/me answers it).",
+                statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    }
+
+    internal static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(AccessLog.Category);
+}
+
+public sealed class FleetAdminRequirement : IAuthorizationRequirement;
+
+/// <summary>Admin over the whole fleet, read fresh from the user's bindings (not from what the cookie says).</summary>
+internal sealed class FleetAdminHandler(RightsStore rights) : AuthorizationHandler<FleetAdminRequirement>
+{
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, FleetAdminRequirement requirement)
+    {
+        if ((await rights.ForAsync(context.User, CancellationToken.None)).Scope.IsFleetAdmin)
+        {
+            context.Succeed(requirement);
+        }
+    }
+}
+
+/// <summary>Every refused request leaves a structured event (the audit history takes them over with its issue).</summary>
+internal sealed class DeniedRequestLogger : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Challenged || authorizeResult.Forbidden)
+        {
+            AccessLog.Denied(AccessExtensions.Logger(context), context.Request.Method, context.Request.Path,
+                context.User.Identity?.Name ?? "anonymous", authorizeResult.Forbidden ? "forbidden" : "not signed in");
+        }
+
+        return _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}
+
+/// <summary>The database being away is said plainly, as a 503 (nothing is half-written: each change is one transaction).</summary>
+internal sealed class DatabaseDownHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not (DbException or TimeoutException or Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException) &&
+            exception.InnerException is not (DbException or TimeoutException))
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        return await problems.TryWriteAsync(new()
+        {
+            HttpContext = httpContext,
+            ProblemDetails = { Status = 503, Title = "The database is not reachable", Detail = "Nothing was changed. Try again when the database is back." },
+            Exception = exception,
+        });
+    }
+}

@@ -1,0 +1,312 @@
+using System.Security.Claims;
+using Dashboard.Server.Data;
+using Dashboard.Shared.Access;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dashboard.Server.Access;
+
+/// <summary>Users, teams, memberships and role bindings: fleet administrators only.</summary>
+public static class AdminEndpoints
+{
+    public static WebApplication MapAdminApi(this WebApplication app)
+    {
+        var admin = app.MapGroup("/api/admin").RequireAuthorization(AccessExtensions.FleetAdminPolicy);
+        admin.MapGet("/users", ListUsersAsync);
+        admin.MapPost("/users", CreateUserAsync);
+        admin.MapPut("/users/{id}/disabled", SetDisabledAsync);
+        admin.MapPut("/users/{id}/password", ResetPasswordAsync);
+        admin.MapGet("/teams", ListTeamsAsync);
+        admin.MapPost("/teams", CreateTeamAsync);
+        admin.MapPut("/teams/{id:guid}", UpdateTeamAsync);
+        admin.MapDelete("/teams/{id:guid}", DeleteTeamAsync);
+        admin.MapPost("/teams/{id:guid}/members", AddMemberAsync);
+        admin.MapDelete("/teams/{id:guid}/members/{userId}", RemoveMemberAsync);
+        admin.MapPost("/teams/{id:guid}/bindings", AddBindingAsync);
+        admin.MapDelete("/bindings/{id:guid}", RemoveBindingAsync);
+        return app;
+    }
+
+    private static async Task<List<UserSummary>> ListUsersAsync(IDbContextFactory<DashboardDbContext> contexts, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var users = await db.Users.Include(u => u.Memberships).ThenInclude(m => m.Team).OrderBy(u => u.UserName).ToListAsync(cancellationToken);
+        return users.Select(Summary).ToList();
+    }
+
+    private static UserSummary Summary(DashboardUser u) =>
+        new(u.Id, u.UserName!, u.Disabled, u.ExternalId is not null, u.LockoutEnd?.UtcDateTime, u.CreatedAtUtc,
+            u.Memberships.Select(m => m.Team?.Name ?? "").Where(n => n.Length > 0).Order(StringComparer.Ordinal).ToList());
+
+    private static async Task<Results<Ok<UserSummary>, ProblemHttpResult>> CreateUserAsync(
+        HttpContext http, UserManager<DashboardUser> users, TimeProvider time)
+    {
+        if (await AuthEndpoints.ReadAsync<CreateUserRequest>(http) is not { UserName.Length: > 0, Password.Length: > 0 } request)
+        {
+            return Bad("Send JSON {\"userName\": ..., \"password\": ...}.");
+        }
+
+        var user = new DashboardUser { UserName = request.UserName.Trim(), CreatedAtUtc = time.GetUtcNow().UtcDateTime };
+        var result = await users.CreateAsync(user, request.Password);
+        if (!result.Succeeded)
+        {
+            return Bad(string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+
+        Changed(http, $"created the user '{user.UserName}'");
+        return TypedResults.Ok(Summary(user));
+    }
+
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> SetDisabledAsync(
+        string id, HttpContext http, UserManager<DashboardUser> users, SessionStore sessions, RightsStore rights, CancellationToken cancellationToken)
+    {
+        if (await AuthEndpoints.ReadAsync<SetDisabledRequest>(http) is not { } request)
+        {
+            return Bad("Send JSON {\"disabled\": true|false}.");
+        }
+
+        if (await users.FindByIdAsync(id) is not { } user)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (request.Disabled && user.Id == http.User.FindFirstValue(ClaimTypes.NameIdentifier))
+        {
+            return Bad("You cannot disable yourself.");
+        }
+
+        user.Disabled = request.Disabled;
+        await users.UpdateAsync(user);
+        if (request.Disabled)
+        {
+            await sessions.EndAllAsync(user.Id, cancellationToken);
+        }
+
+        rights.Forget();
+        Changed(http, $"{(request.Disabled ? "disabled" : "enabled")} the user '{user.UserName}'");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> ResetPasswordAsync(
+        string id, HttpContext http, UserManager<DashboardUser> users, SessionStore sessions, CancellationToken cancellationToken)
+    {
+        if (await AuthEndpoints.ReadAsync<ResetPasswordRequest>(http) is not { Password.Length: > 0 } request)
+        {
+            return Bad("Send JSON {\"password\": ...}.");
+        }
+
+        if (await users.FindByIdAsync(id) is not { } user)
+        {
+            return TypedResults.NotFound();
+        }
+
+        foreach (var validator in users.PasswordValidators)
+        {
+            var check = await validator.ValidateAsync(users, user, request.Password);
+            if (!check.Succeeded)
+            {
+                return Bad(string.Join(" ", check.Errors.Select(e => e.Description)));
+            }
+        }
+
+        if (await users.HasPasswordAsync(user))
+        {
+            await users.RemovePasswordAsync(user);
+        }
+
+        await users.AddPasswordAsync(user, request.Password);
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        if (user.Id != http.User.FindFirstValue(ClaimTypes.NameIdentifier))
+        {
+            await sessions.EndAllAsync(user.Id, cancellationToken); // whoever knew the old password is out
+        }
+
+        Changed(http, $"reset the password of '{user.UserName}'");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<List<TeamSummary>> ListTeamsAsync(IDbContextFactory<DashboardDbContext> contexts, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var teams = await db.Teams.Include(t => t.Members).ThenInclude(m => m.User).Include(t => t.Bindings)
+            .AsSplitQuery().OrderBy(t => t.Name).ToListAsync(cancellationToken);
+        return teams.Select(Summary).ToList();
+    }
+
+    private static TeamSummary Summary(Team t) =>
+        new(t.Id, t.Name, t.IdentityProviderGroup,
+            t.Members.Select(m => new TeamMember(m.UserId, m.User?.UserName ?? "")).OrderBy(m => m.UserName, StringComparer.Ordinal).ToList(),
+            t.Bindings.OrderBy(b => b.CreatedAtUtc).Select(b => Summary(b, t.Name)).ToList());
+
+    private static BindingSummary Summary(RoleBinding b, string team) => new(b.Id, b.TeamId, team, b.Role, b.Clusters, b.Namespaces);
+
+    private static async Task<Results<Ok<TeamSummary>, ProblemHttpResult>> CreateTeamAsync(
+        HttpContext http, IDbContextFactory<DashboardDbContext> contexts, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await AuthEndpoints.ReadAsync<TeamRequest>(http) is not { Name.Length: > 0 and <= 100 } request)
+        {
+            return Bad("Send JSON {\"name\": ... (up to 100 characters), \"identityProviderGroup\": ... or null}.");
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var name = request.Name.Trim();
+        if (await db.Teams.AnyAsync(t => t.Name == name, cancellationToken))
+        {
+            return TypedResults.Problem($"A team named '{name}' exists already.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        var team = new Team { Id = Guid.CreateVersion7(), Name = name, IdentityProviderGroup = Blank(request.IdentityProviderGroup), CreatedAtUtc = time.GetUtcNow().UtcDateTime };
+        db.Teams.Add(team);
+        await db.SaveChangesAsync(cancellationToken);
+        Changed(http, $"created the team '{name}'");
+        return TypedResults.Ok(Summary(team));
+    }
+
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> UpdateTeamAsync(
+        Guid id, HttpContext http, IDbContextFactory<DashboardDbContext> contexts, CancellationToken cancellationToken)
+    {
+        if (await AuthEndpoints.ReadAsync<TeamRequest>(http) is not { Name.Length: > 0 and <= 100 } request)
+        {
+            return Bad("Send JSON {\"name\": ... (up to 100 characters), \"identityProviderGroup\": ... or null}.");
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (await db.Teams.FindAsync([id], cancellationToken) is not { } team)
+        {
+            return TypedResults.NotFound();
+        }
+
+        team.Name = request.Name.Trim();
+        team.IdentityProviderGroup = Blank(request.IdentityProviderGroup);
+        await db.SaveChangesAsync(cancellationToken);
+        Changed(http, $"updated the team '{team.Name}'");
+        return TypedResults.NoContent();
+    }
+
+    private static Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteTeamAsync(
+        Guid id, HttpContext http, IDbContextFactory<DashboardDbContext> contexts, RightsStore rights, CancellationToken cancellationToken) =>
+        ChangeAsync(http, contexts, rights, async db =>
+        {
+            if (await db.Teams.FindAsync([id], cancellationToken) is not { } team)
+            {
+                return null;
+            }
+
+            db.Teams.Remove(team);
+            return $"deleted the team '{team.Name}'";
+        }, cancellationToken);
+
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> AddMemberAsync(
+        Guid id, HttpContext http, IDbContextFactory<DashboardDbContext> contexts, RightsStore rights, CancellationToken cancellationToken)
+    {
+        if (await AuthEndpoints.ReadAsync<AddMemberRequest>(http) is not { UserName.Length: > 0 } request)
+        {
+            return Bad("Send JSON {\"userName\": ...}.");
+        }
+
+        return await ChangeAsync(http, contexts, rights, async db =>
+        {
+            var normalized = request.UserName.Trim().ToUpperInvariant();
+            var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
+            var team = await db.Teams.FindAsync([id], cancellationToken);
+            if (user is null || team is null)
+            {
+                return null;
+            }
+
+            if (!await db.TeamMembers.AnyAsync(m => m.TeamId == id && m.UserId == user.Id, cancellationToken))
+            {
+                db.TeamMembers.Add(new TeamMembership { TeamId = id, UserId = user.Id });
+            }
+
+            return $"added '{user.UserName}' to the team '{team.Name}'";
+        }, cancellationToken);
+    }
+
+    private static Task<Results<NoContent, NotFound, ProblemHttpResult>> RemoveMemberAsync(
+        Guid id, string userId, HttpContext http, IDbContextFactory<DashboardDbContext> contexts, RightsStore rights, CancellationToken cancellationToken) =>
+        ChangeAsync(http, contexts, rights, async db =>
+        {
+            if (await db.TeamMembers.FindAsync([id, userId], cancellationToken) is not { } membership)
+            {
+                return null;
+            }
+
+            db.TeamMembers.Remove(membership);
+            return $"removed user {userId} from team {id}";
+        }, cancellationToken);
+
+    private static async Task<Results<Ok<BindingSummary>, NotFound, ProblemHttpResult>> AddBindingAsync(
+        Guid id, HttpContext http, IDbContextFactory<DashboardDbContext> contexts, RightsStore rights, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var request = await AuthEndpoints.ReadAsync<BindingRequest>(http);
+        if (request is null || !Enum.IsDefined(request.Role))
+        {
+            return Bad("Send JSON {\"role\": \"Viewer|Operator|Admin\", \"clusters\": ..., \"namespaces\": ...}.");
+        }
+
+        if (AccessScope.Validate(request.Clusters, request.Namespaces) is { } invalid)
+        {
+            return Bad(invalid);
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (await db.Teams.FindAsync([id], cancellationToken) is not { } team)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var binding = new RoleBinding
+        {
+            Id = Guid.CreateVersion7(),
+            TeamId = id,
+            Role = request.Role,
+            Clusters = request.Clusters.Trim(),
+            Namespaces = request.Namespaces.Trim(),
+            CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+        };
+        db.RoleBindings.Add(binding);
+        await db.SaveChangesAsync(cancellationToken);
+        rights.Forget();
+        Changed(http, $"bound the team '{team.Name}' as {binding.Role} on clusters '{binding.Clusters}', namespaces '{binding.Namespaces}'");
+        return TypedResults.Ok(Summary(binding, team.Name));
+    }
+
+    private static Task<Results<NoContent, NotFound, ProblemHttpResult>> RemoveBindingAsync(
+        Guid id, HttpContext http, IDbContextFactory<DashboardDbContext> contexts, RightsStore rights, CancellationToken cancellationToken) =>
+        ChangeAsync(http, contexts, rights, async db =>
+        {
+            if (await db.RoleBindings.FindAsync([id], cancellationToken) is not { } binding)
+            {
+                return null;
+            }
+
+            db.RoleBindings.Remove(binding);
+            return $"removed the binding {binding.Role} '{binding.Clusters}' / '{binding.Namespaces}' of team {binding.TeamId}";
+        }, cancellationToken);
+
+    /// <summary>One change to teams or bindings: made in one transaction, then every cached right is dropped and live connections re-checked.</summary>
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> ChangeAsync(
+        HttpContext http, IDbContextFactory<DashboardDbContext> contexts, RightsStore rights,
+        Func<DashboardDbContext, Task<string?>> change, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (await change(db) is not { } what)
+        {
+            return TypedResults.NotFound();
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        rights.Forget();
+        Changed(http, what);
+        return TypedResults.NoContent();
+    }
+
+    private static void Changed(HttpContext http, string what) => AccessLog.Changed(AccessExtensions.Logger(http), http.User.Identity?.Name ?? "?", what);
+
+    private static ProblemHttpResult Bad(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest);
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
