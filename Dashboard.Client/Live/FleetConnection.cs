@@ -1,3 +1,4 @@
+using System.Net;
 using Dashboard.Shared.Live;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -25,6 +26,12 @@ public interface IFleetConnection
     /// <summary>Raised after the connection came back (a new connection: live views must resume).</summary>
     event Func<Task>? Reconnected;
 
+    /// <summary>
+    /// Raised once when the server ended this browser's session (it said so, or refused to connect with 401):
+    /// the connection stays <see cref="HubState.Offline"/> and no longer tries to come back.
+    /// </summary>
+    event Action? SignedOut;
+
     /// <summary>Starts connecting (once); keeps trying until it succeeds, then reconnects by itself.</summary>
     void EnsureStarted();
 
@@ -37,6 +44,9 @@ public interface IFleetConnection
 
 public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
 {
+    /// <summary>The <see cref="IFleetClient.AccessChanged"/> reason that ends the session (others ask for a reconnect).</summary>
+    internal const string SignedOutReason = "signed-out";
+
     private static readonly TimeSpan[] RetryDelays =
         [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)];
 
@@ -44,6 +54,8 @@ public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _starting;
+    private bool _signedOut;
+    private bool _disposed;
 
     public FleetConnection(NavigationManager navigation, TimeProvider time)
     {
@@ -51,7 +63,7 @@ public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
         _connection = new HubConnectionBuilder()
             .WithUrl(navigation.ToAbsoluteUri(FleetHubRoute.Path))
             .AddMessagePackProtocol()
-            .WithAutomaticReconnect(new ForeverRetryPolicy())
+            .WithAutomaticReconnect(new ForeverRetryPolicy(() => _ = EndSessionAsync(stopConnection: false)))
             .Build();
 
         _connection.On<ServerInfo>(nameof(IFleetClient.Welcome), server =>
@@ -59,6 +71,7 @@ public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
             Server = server;
             Changed?.Invoke();
         });
+        _connection.On<string>(nameof(IFleetClient.AccessChanged), OnAccessChanged);
         _connection.Reconnecting += _ => SetState(HubState.Reconnecting);
         _connection.Reconnected += async _ =>
         {
@@ -82,6 +95,8 @@ public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
     public event Action? Changed;
 
     public event Func<Task>? Reconnected;
+
+    public event Action? SignedOut;
 
     public async Task<T> InvokeAsync<T>(string method, params object?[] args)
     {
@@ -119,6 +134,12 @@ public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
                 await SetState(HubState.Connected);
                 return;
             }
+            catch (Exception e) when (IsUnauthorized(e))
+            {
+                // Negotiation refused: the session expired or was revoked while the page was away.
+                await EndSessionAsync(stopConnection: false);
+                return;
+            }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
                 // The server is not there yet (or went away while starting): show it and try again.
@@ -128,8 +149,57 @@ public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// "signed-out" ends the session here too. "rescoped" needs nothing: the server closes the connection, the
+    /// automatic reconnect opens a new one under the new scope and live views resume on it.
+    /// </summary>
+    internal void OnAccessChanged(string reason)
+    {
+        if (string.Equals(reason, SignedOutReason, StringComparison.Ordinal))
+        {
+            _ = EndSessionAsync(stopConnection: true);
+        }
+    }
+
+    private async Task EndSessionAsync(bool stopConnection)
+    {
+        if (_signedOut || _disposed)
+        {
+            return;
+        }
+
+        _signedOut = true;
+        await _stopping.CancelAsync(); // no more start attempts; calls waiting for a connection give up
+        await SetState(HubState.Offline);
+        SignedOut?.Invoke();
+        if (stopConnection)
+        {
+            // Not from inside the hub's message handler that got us here: stopping waits for that handler's loop.
+            await Task.Yield();
+            await _connection.StopAsync();
+        }
+    }
+
+    internal static bool IsUnauthorized(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException { StatusCode: HttpStatusCode.Unauthorized })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private Task SetState(HubState state)
     {
+        if (_signedOut && state != HubState.Offline)
+        {
+            return Task.CompletedTask; // a late Reconnecting event of the connection the server just closed
+        }
+
         State = state;
         Changed?.Invoke();
         return Task.CompletedTask;
@@ -137,16 +207,29 @@ public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         await _stopping.CancelAsync();
         await _connection.DisposeAsync();
         _stopping.Dispose();
     }
 
-    /// <summary>Never gives up: a dashboard left open overnight must come back when the server does.</summary>
-    private sealed class ForeverRetryPolicy : IRetryPolicy
+    /// <summary>
+    /// Never gives up while the server is away: a dashboard left open overnight must come back when the server
+    /// does. Only a refusal (401: the session is over) stops it.
+    /// </summary>
+    internal sealed class ForeverRetryPolicy(Action signedOut) : IRetryPolicy
     {
         public static TimeSpan DelayFor(long attempt) => RetryDelays[Math.Min(attempt, RetryDelays.Length - 1)];
 
-        public TimeSpan? NextRetryDelay(RetryContext retryContext) => DelayFor(retryContext.PreviousRetryCount);
+        public TimeSpan? NextRetryDelay(RetryContext retryContext)
+        {
+            if (IsUnauthorized(retryContext.RetryReason))
+            {
+                signedOut();
+                return null;
+            }
+
+            return DelayFor(retryContext.PreviousRetryCount);
+        }
     }
 }

@@ -17,6 +17,8 @@ internal sealed class FakeFleetConnection : IFleetConnection
 
     public event Func<Task>? Reconnected;
 
+    public event Action? SignedOut;
+
     private readonly Dictionary<string, List<Delegate>> _handlers = [];
 
     /// <summary>Answers hub calls: (method, arguments) -> result.</summary>
@@ -56,6 +58,13 @@ internal sealed class FakeFleetConnection : IFleetConnection
         {
             ((Action<T>)handler)(message);
         }
+    }
+
+    /// <summary>The server ended the session (the hub's AccessChanged("signed-out"), or a 401 on connecting).</summary>
+    public void RaiseSignedOut()
+    {
+        State = HubState.Offline;
+        SignedOut?.Invoke();
     }
 
     public Task RaiseReconnectedAsync() => Reconnected?.Invoke() ?? Task.CompletedTask;
