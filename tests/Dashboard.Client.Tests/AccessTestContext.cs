@@ -4,6 +4,7 @@ using Dashboard.Client.Layout;
 using Dashboard.Client.Live;
 using Dashboard.Shared.Access;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 
 namespace Dashboard.Client.Tests;
@@ -25,12 +26,17 @@ public abstract class AccessTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<DashboardApi>();
         Services.AddSingleton<IFleetConnection>(Connection);
         Services.AddSingleton<ThemePreference>();
+        Services.AddSingleton<TimeProvider>(Time);
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
     internal FakeApiServer Server { get; } = new();
 
     internal FakeFleetConnection Connection { get; } = new();
+
+    internal static readonly DateTime Now = new(2025, 6, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    internal FakeTimeProvider Time { get; } = new(new DateTimeOffset(Now));
 
     internal BunitNavigationManager Navigation => Services.GetRequiredService<BunitNavigationManager>();
 
