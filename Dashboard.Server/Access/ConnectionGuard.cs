@@ -108,7 +108,7 @@ public sealed partial class ConnectionGuard : BackgroundService
             finally
             {
                 // A moment for the reason to reach the browser before the transport goes.
-                _ = Task.Delay(TimeSpan.FromMilliseconds(250), _time, CancellationToken.None).ContinueWith(
+                _ = Task.Delay(TimeSpan.FromSeconds(1), _time, CancellationToken.None).ContinueWith(
                     _ => connection.Context.Abort(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             }
         }

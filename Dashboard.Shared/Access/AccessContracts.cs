@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Dashboard.Shared.Access;
 
-/// <summary>What a team may do over a binding's scope. Each role includes the ones before it.</summary>
+/// <summary>What a team may do over a binding's scope. Each role includes the ones before it. Named on the wire.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TeamRole>))]
 public enum TeamRole
 {
     /// <summary>Read.</summary>
