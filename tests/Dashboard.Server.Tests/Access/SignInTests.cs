@@ -227,27 +227,4 @@ public sealed class SignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("database is not reachable", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
-
-    /// <summary>Cookies for the in-memory server's client, as a browser keeps them.</summary>
-    private sealed class CookieHandler(CookieContainer cookies) : DelegatingHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (cookies.GetCookieHeader(request.RequestUri!) is { Length: > 0 } header)
-            {
-                request.Headers.Add("Cookie", header);
-            }
-
-            var response = await base.SendAsync(request, cancellationToken);
-            if (response.Headers.TryGetValues("Set-Cookie", out var values))
-            {
-                foreach (var value in values)
-                {
-                    cookies.SetCookies(request.RequestUri!, value);
-                }
-            }
-
-            return response;
-        }
-    }
 }
