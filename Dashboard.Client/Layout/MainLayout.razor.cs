@@ -34,6 +34,7 @@ public sealed partial class MainLayout
     {
         Session.Changed += OnSessionChanged;
         Connection.SignedOut += OnSignedOut;
+        Connection.Reconnected += RefreshSessionAsync;
         await LoadSessionAsync();
     }
 
@@ -53,6 +54,22 @@ public sealed partial class MainLayout
         if (Session.IsSignedOut)
         {
             GoToSignIn();
+        }
+    }
+
+    /// <summary>
+    /// A new hub connection may follow changed access (the server closes connections whose bindings changed, or it
+    /// restarted): ask who we are again, so the navigation and the antiforgery token stay current.
+    /// </summary>
+    private async Task RefreshSessionAsync()
+    {
+        try
+        {
+            await Session.ReloadAsync();
+        }
+        catch (Exception e) when (e is ApiException or HttpRequestException)
+        {
+            // Keep what we knew; the next reconnect or page load asks again.
         }
     }
 
@@ -118,5 +135,6 @@ public sealed partial class MainLayout
     {
         Session.Changed -= OnSessionChanged;
         Connection.SignedOut -= OnSignedOut;
+        Connection.Reconnected -= RefreshSessionAsync;
     }
 }

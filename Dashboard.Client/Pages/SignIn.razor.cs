@@ -26,10 +26,21 @@ public sealed partial class SignIn
     [SupplyParameterFromQuery]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>Why the server sent the browser back here from single sign-on ("sso": it failed, "disabled": the account is).</summary>
+    [SupplyParameterFromQuery(Name = "error")]
+    public string? ErrorCode { get; set; }
+
     private string ReturnTarget => SignInAddress.ReturnTarget(ReturnUrl);
 
     protected override async Task OnInitializedAsync()
     {
+        _error = ErrorCode switch
+        {
+            "sso" => "Single sign-on did not complete. Try again, or ask an administrator.",
+            "disabled" => "This account is disabled. Ask an administrator to enable it.",
+            _ => null,
+        };
+
         try
         {
             _options = await Api.GetAsync<SignInOptions>(ProvidersPath);

@@ -90,6 +90,19 @@ public sealed class MainLayoutTests : AccessTestContext
     }
 
     [Fact]
+    public async Task After_a_reconnect_the_session_is_asked_again_and_the_navigation_follows_it()
+    {
+        var layout = RenderLayout();
+        Assert.Empty(layout.FindAll("[data-testid=nav-admin]"));
+        Server.OnGet("/api/me", Viewer with { IsAdmin = true });
+
+        await Connection.RaiseReconnectedAsync();
+
+        layout.WaitForAssertion(() => Assert.NotNull(layout.Find("[data-testid=nav-admin]")));
+        Assert.Equal(2, Server.Requests.Count(r => r.Path == "api/me"));
+    }
+
+    [Fact]
     public void Sign_out_posts_with_the_antiforgery_token_then_loads_the_sign_in_page()
     {
         Server.On(HttpMethod.Post, "/api/auth/signout", _ => FakeApiServer.NoContent());

@@ -85,6 +85,16 @@ public sealed class SignInTests : AccessTestContext
     }
 
     [Theory]
+    [InlineData("signin?error=sso", "Single sign-on did not complete. Try again, or ask an administrator.")]
+    [InlineData("signin?error=disabled", "This account is disabled. Ask an administrator to enable it.")]
+    public void Coming_back_from_a_failed_single_sign_on_says_why(string address, string expected)
+    {
+        var page = RenderSignIn(address, new SignInOptions(Local: true, SingleSignOnName: "Contoso ID"));
+
+        Assert.Equal(expected, page.Find("[data-testid=signin-error]").TextContent.Trim());
+    }
+
+    [Theory]
     [InlineData(null, "/")]
     [InlineData("/", "/")]
     [InlineData("/pods", "/pods")]
