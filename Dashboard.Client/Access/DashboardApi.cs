@@ -30,8 +30,7 @@ public sealed class DashboardApi(HttpClient http, CurrentSession session)
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var response = await SendCoreAsync(method, path, body, cancellationToken);
-        var typeInfo = (JsonTypeInfo<T>)AccessJsonContext.Default.GetTypeInfo(typeof(T))!;
-        return await response.Content.ReadFromJsonAsync(typeInfo, cancellationToken)
+        return await response.Content.ReadFromJsonAsync((JsonTypeInfo<T>)TypeInfo(typeof(T)), cancellationToken)
             ?? throw new ApiException(response.StatusCode, $"The server answered {method} {path} with no content.");
     }
 
@@ -40,14 +39,16 @@ public sealed class DashboardApi(HttpClient http, CurrentSession session)
         using var response = await SendCoreAsync(method, path, body, cancellationToken);
     }
 
+    private static JsonTypeInfo TypeInfo(Type type) =>
+        AccessJsonContext.Default.GetTypeInfo(type)
+        ?? throw new InvalidOperationException($"{type.Name} is not listed in {nameof(AccessJsonContext)}: add it there.");
+
     private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
-            var typeInfo = AccessJsonContext.Default.GetTypeInfo(body.GetType())
-                ?? throw new InvalidOperationException($"{body.GetType().Name} is not part of {nameof(AccessJsonContext)}.");
-            request.Content = JsonContent.Create(body, typeInfo);
+            request.Content = JsonContent.Create(body, TypeInfo(body.GetType()));
         }
 
         // Pages render inside the layout only once the session is loaded, so a write always finds the token;
