@@ -71,7 +71,12 @@ public static class AccessExtensions
         services.AddAuthorization(options =>
         {
             options.DefaultPolicy = new AuthorizationPolicyBuilder(DefaultScheme).RequireAuthenticatedUser().Build();
-            options.FallbackPolicy = options.DefaultPolicy;
+            // Any endpoint that says nothing needs a signed-in user, except the client's own framework files (some
+            // of which, like the resource collection, are mapped without metadata one could mark).
+            options.FallbackPolicy = new AuthorizationPolicyBuilder(DefaultScheme)
+                .RequireAssertion(context => context.User.Identity?.IsAuthenticated == true ||
+                                             (context.Resource is HttpContext http && IsClientFile(http.Request.Path)))
+                .Build();
             options.AddPolicy(FleetAdminPolicy, policy => policy.AddAuthenticationSchemes(DefaultScheme).RequireAuthenticatedUser()
                 .AddRequirements(new FleetAdminRequirement()));
         });
@@ -124,6 +129,10 @@ public static class AccessExtensions
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The WebAssembly app's files: code and styles anyone may load, holding no data.</summary>
+    public static bool IsClientFile(PathString path) =>
+        path.StartsWithSegments("/_framework") || path.StartsWithSegments("/_content");
 
     private static bool IsMachinePath(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/metrics");

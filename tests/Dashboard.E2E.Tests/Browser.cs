@@ -44,6 +44,20 @@ public static class PageExtensions
         await page.Locator($"[data-testid=hub-state][data-state={state}]").WaitForAsync(new() { Timeout = timeoutMs });
     }
 
+    /// <summary>
+    /// Opens a page as a person does: the server sends an anonymous browser to the sign-in page, which comes back
+    /// to the page asked for once the password is accepted.
+    /// </summary>
+    public static async Task SignInAsync(this IPage page, Uri server, string path = "", string userName = "admin", string password = ServerProcess.AdminPassword)
+    {
+        await page.GotoAsync(new Uri(server, path).ToString());
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/signin", new() { Timeout = 60_000 });
+        await page.Locator("input[data-testid=username]").FillAsync(userName, new() { Timeout = 60_000 });
+        await page.Locator("input[data-testid=password]").FillAsync(password);
+        await page.Locator("[data-testid=signin-submit]").ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/" + path.TrimStart('/'), new() { Timeout = 30_000 });
+    }
+
     public static async Task<string> ScreenshotAsync(this IPage page, string name)
     {
         var path = Path.Combine(Repository.ArtifactsDirectory("screenshots"), $"{name}.png");

@@ -41,7 +41,7 @@ public sealed class LiveTableTests(BrowserFixture browser) : IAsyncLifetime
         var page = await context.NewPageAsync();
         var console = new List<string>();
         page.Console += (_, m) => console.Add($"{m.Type}: {m.Text}");
-        await page.GotoAsync(new Uri(_server.BaseAddress, "workloads/deployments").ToString());
+        await page.SignInAsync(_server.BaseAddress, "workloads/deployments");
 
         var table = page.Locator("[data-testid=resource-table]");
         try
@@ -72,7 +72,7 @@ public sealed class LiveTableTests(BrowserFixture browser) : IAsyncLifetime
     {
         await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(_server.BaseAddress, "pods").ToString());
+        await page.SignInAsync(_server.BaseAddress, "pods");
         var table = page.Locator("[data-testid=resource-table]");
         await Assertions.Expect(table.Locator("tbody tr[data-key]").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         var total = _fleet.Clusters.Sum(c => c.Count("pods"));

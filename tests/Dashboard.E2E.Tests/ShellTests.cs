@@ -27,7 +27,7 @@ public sealed class ShellTests(BrowserFixture browser) : IAsyncLifetime
     private async Task<IPage> OpenAsync(IBrowserContext context)
     {
         var page = await context.NewPageAsync();
-        await page.GotoAsync(_server.BaseAddress.ToString());
+        await page.SignInAsync(_server.BaseAddress);
         return page;
     }
 

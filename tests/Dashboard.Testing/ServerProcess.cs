@@ -1,8 +1,15 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
 namespace Dashboard.Testing;
 
 /// <summary>The built Dashboard.Server started as a real process on 127.0.0.1 and a free port.</summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
+    /// <summary>The first-run admin's password (Bootstrap__AdminPassword), as automation would set it.</summary>
+    public const string AdminPassword = "Process-admin-pass-1";
+
     private readonly Dictionary<string, string?> _environment;
     private ChildProcess _process;
 
@@ -26,6 +33,7 @@ public sealed class ServerProcess : IAsyncDisposable
             // Development serves the client's static files straight from the build output.
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["DOTNET_NOLOGO"] = "1",
+            ["Bootstrap__AdminPassword"] = AdminPassword,
         };
         var port = Network.FreePort();
         var server = new ServerProcess(port, environment, Launch(port, environment));
@@ -56,6 +64,17 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"{e.Message}. Server output:\n{_process.Output}", e);
         }
+    }
+
+    /// <summary>A client of the REST API signed in with a bearer token from POST /api/session.</summary>
+    public async Task<HttpClient> ApiClientAsync(string userName = "admin", string password = AdminPassword)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var response = await http.PostAsJsonAsync("api/session", new { username = userName, password });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
     }
 
     /// <summary>Stops the process (as a crash would) and starts it again on the same port.</summary>
