@@ -46,14 +46,17 @@ internal sealed class LatencyBenchmark : IBenchmark
         try
         {
             var baseUri = new Uri($"http://127.0.0.1:{port}");
-            await WaitLiveAsync(baseUri, cancellationToken);
+            var token = await WaitLiveAsync(baseUri, cancellationToken);
             var rssBefore = Rss(server);
 
             var latencies = new ConcurrentBag<double>();
             var connections = new List<HubConnection>();
             for (var i = 0; i < clients; i++)
             {
-                var hub = new HubConnectionBuilder().WithUrl(new Uri(baseUri, FleetHubRoute.Path)).AddMessagePackProtocol().Build();
+                var hub = new HubConnectionBuilder()
+                    .WithUrl(new Uri(baseUri, FleetHubRoute.Path), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+                    .AddMessagePackProtocol()
+                    .Build();
                 var shown = new Dictionary<string, string>(StringComparer.Ordinal); // the versions this client holds
                 hub.On<ViewDelta>(nameof(IFleetClient.ViewChanged), delta =>
                 {
@@ -166,6 +169,7 @@ internal sealed class LatencyBenchmark : IBenchmark
             WorkingDirectory = AppContext.BaseDirectory,
         };
         info.Environment["Clusters__Kubeconfigs__0"] = kubeconfig;
+        info.Environment["Bootstrap__AdminPassword"] = AdminPassword;
         info.Environment["Clusters__UseKubeconfigEnvironment"] = "false";
         info.Environment["Fleet__Kinds__0"] = "pods";
         info.Environment["Database__SqlitePath"] = Path.Combine(dir, "dashboard.db");
@@ -179,7 +183,10 @@ internal sealed class LatencyBenchmark : IBenchmark
         return process;
     }
 
-    private static async Task WaitLiveAsync(Uri baseUri, CancellationToken cancellationToken)
+    private const string AdminPassword = "Benchmark-admin-pass-1";
+
+    /// <summary>Signs in (a bearer token, as scripts do) and waits until every cluster is Live; answers the token.</summary>
+    private static async Task<string> WaitLiveAsync(Uri baseUri, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = baseUri };
         var deadline = DateTime.UtcNow.AddMinutes(1);
@@ -187,10 +194,18 @@ internal sealed class LatencyBenchmark : IBenchmark
         {
             try
             {
+                if (http.DefaultRequestHeaders.Authorization is null)
+                {
+                    using var session = await http.PostAsJsonAsync("/api/session", new { username = "admin", password = AdminPassword }, cancellationToken);
+                    session.EnsureSuccessStatusCode();
+                    var token = (await session.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("token").GetString();
+                    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                }
+
                 var clusters = await http.GetFromJsonAsync<JsonElement>("/api/clusters", cancellationToken);
                 if (clusters.GetArrayLength() > 0 && clusters.EnumerateArray().All(c => c.GetProperty("state").GetString() == "Live"))
                 {
-                    return;
+                    return http.DefaultRequestHeaders.Authorization.Parameter!;
                 }
             }
             catch (HttpRequestException)

@@ -161,6 +161,25 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_expired_session_token_is_refused()
+    {
+        var token = await _factory.TokenAsync();
+        using var http = _factory.CreateClient(token);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/me")).StatusCode);
+
+        // Its absolute end passes (set in the database, as time would); the lookup cache lasts two seconds.
+        await using (var connection = new Npgsql.NpgsqlConnection(_database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("UPDATE sessions SET \"ExpiresAtUtc\" = now() - interval '1 second' WHERE \"Kind\" = 'Api'", connection);
+            Assert.True(await command.ExecuteNonQueryAsync() > 0);
+        }
+
+        await Network.WaitUntilAsync(async () => (await http.GetAsync("/api/me")).StatusCode == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(5), "the expired token to be refused");
+    }
+
+    [Fact]
     public async Task A_disabled_user_cannot_sign_in_and_their_tokens_stop_working()
     {
         await CreateUserAsync("dave", "Dave-password-1");
