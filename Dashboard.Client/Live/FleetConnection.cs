@@ -81,10 +81,18 @@ public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
                 await reconnected();
             }
         };
-        _connection.Closed += _ =>
+        _connection.Closed += async _ =>
         {
-            SetState(HubState.Offline);
-            return Task.CompletedTask;
+            if (_signedOut || _stopping.IsCancellationRequested)
+            {
+                await SetState(HubState.Offline);
+                return;
+            }
+
+            // Closed, and no automatic reconnect: the server aborted the connection because the user's access changed
+            // ("rescoped"), which SignalR ends with a close that allows no reconnect. Connect again all the same.
+            await SetState(HubState.Reconnecting);
+            _starting = ReconnectAfterCloseAsync(_stopping.Token);
         };
     }
 
@@ -150,8 +158,8 @@ public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
     }
 
     /// <summary>
-    /// "signed-out" ends the session here too. "rescoped" needs nothing: the server closes the connection, the
-    /// automatic reconnect opens a new one under the new scope and live views resume on it.
+    /// "signed-out" ends the session here too. "rescoped" needs nothing here: the server closes the connection, a
+    /// new one opens under the new scope (see Closed) and live views resume on it.
     /// </summary>
     internal void OnAccessChanged(string reason)
     {
@@ -191,6 +199,15 @@ public sealed class FleetConnection : IFleetConnection, IAsyncDisposable
         }
 
         return false;
+    }
+
+    private async Task ReconnectAfterCloseAsync(CancellationToken cancellationToken)
+    {
+        await StartAsync(cancellationToken);
+        if (State == HubState.Connected && Reconnected is { } reconnected)
+        {
+            await reconnected(); // a new connection: live views resume on it
+        }
     }
 
     private Task SetState(HubState state)
