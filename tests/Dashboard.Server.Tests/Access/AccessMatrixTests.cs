@@ -127,6 +127,22 @@ public sealed class AccessMatrixTests(AccessFleetFixture fleet) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_browser_session_cookie_on_the_hub_gets_the_same_scope_as_a_token()
+    {
+        using var browser = fleet.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        using var signIn = await browser.PostAsJsonAsync("/api/auth/signin", new Dashboard.Shared.Access.SignInRequest("victor", AccessFleetFixture.Password));
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("dashboard.session=", StringComparison.Ordinal)).Split(';')[0];
+
+        await using var hub = fleet.Factory.WebSocketHub(null, cookie);
+        await hub.StartAsync();
+        var snapshot = await hub.InvokeAsync<ViewSnapshot>(nameof(IFleetHub.Subscribe), new ViewQuery("pods", Count: 500));
+        var store = fleet.Factory.Services.GetRequiredService<FleetStore>();
+        Assert.NotEmpty(snapshot.Rows);
+        Assert.All(snapshot.Rows, r => Assert.Contains(r.Cluster, AccessFleetFixture.ProdClusters));
+        Assert.Equal(store.List("Pod").Count(p => AccessFleetFixture.ProdClusters.Contains(p.Meta.Cluster)), snapshot.Total);
+    }
+
+    [Fact]
     public async Task Signing_in_is_the_only_thing_a_user_without_a_team_can_do()
     {
         using var http = fleet.Factory.CreateClient(await fleet.TokenAsync("nina"));

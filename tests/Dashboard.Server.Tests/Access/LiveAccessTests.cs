@@ -175,6 +175,11 @@ public sealed class LiveAccessTests : IAsyncLifetime
         Assert.NotNull(resumed);
         Assert.Equal(6, resumed.Total);
         Assert.All(resumed.Rows, r => Assert.Equal("shop", r.Namespace));
+
+        // Nothing changed since: the guard leaves the new connection alone.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(HubConnectionState.Connected, again.Hub.State);
+        Assert.False(again.Reason.Task.IsCompleted);
     }
 
     [Fact]
