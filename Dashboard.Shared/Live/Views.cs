@@ -43,7 +43,10 @@ public sealed record ViewDelta(
     IReadOnlyList<string> WindowKeys,
     IReadOnlyList<ViewRow> Changed);
 
-/// <summary>Live totals for one cluster, pushed as they change.</summary>
+/// <summary>
+/// Live totals and health of one cluster, pushed as they change. The counts are of the whole cluster, so a
+/// cluster is sent only to users who may see all of it.
+/// </summary>
 public sealed record ClusterAggregate(
     string Cluster,
     string Provider,
@@ -53,6 +56,40 @@ public sealed record ClusterAggregate(
     int NodesTotal,
     IReadOnlyDictionary<string, int> PodsByPhase,
     int UnavailableWorkloads,
-    int Warnings);
+    int Warnings,
+    string? Version,
+    bool EndOfSupport,
+    DateTime? LastContactUtc,
+    ControlPlaneStatus ControlPlane,
+    IReadOnlyDictionary<string, int> NodesByRuntime,
+    IReadOnlyDictionary<string, int> NodesByKubeletVersion,
+    int Problems);
 
-public sealed record FleetAggregates(long Sequence, IReadOnlyList<ClusterAggregate> Clusters);
+/// <summary>
+/// The control plane as the dashboard sees it: the API server answering (State "Healthy", "Degraded",
+/// "Unreachable" or "Unknown" while connecting), its latency, and the control-plane nodes when the cluster
+/// shows them (managed clusters do not).
+/// </summary>
+public sealed record ControlPlaneStatus(string State, double? ApiLatencyMs, int NodesReady, int NodesTotal, string? Error);
+
+/// <summary>
+/// Something wrong with one object, for the fleet's problem list: Type is CrashLoop, ImagePull, Restarts,
+/// NodeNotReady, Unavailable, DaemonSetMissingNodes or PendingClaim; Severity 3 (critical) to 1 (notice).
+/// Plural and Namespace ("-" never: null for cluster-scoped) make the object's detail route.
+/// </summary>
+public sealed record FleetProblem(
+    string Type,
+    int Severity,
+    string Kind,
+    string Plural,
+    string Cluster,
+    string? Namespace,
+    string Name,
+    string Detail,
+    DateTime? SinceUtc);
+
+/// <summary>
+/// The fleet page's live data for one user: the clusters they may see whole, and the most severe, newest
+/// problems anywhere in their scope (at most a page of them; ProblemsTotal counts all).
+/// </summary>
+public sealed record FleetAggregates(long Sequence, IReadOnlyList<ClusterAggregate> Clusters, IReadOnlyList<FleetProblem> Problems, int ProblemsTotal);
