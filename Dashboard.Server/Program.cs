@@ -5,6 +5,8 @@ using Dashboard.Server.Data;
 using Dashboard.Server.Health;
 using Dashboard.Server.Hosting;
 using Dashboard.Server.Live;
+using Dashboard.Server.Resources;
+using Dashboard.Server.Search;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -25,6 +27,8 @@ app.MapAuthApi();
 app.MapAdminApi();
 app.MapClusterAdminApi();
 app.MapFleetApi();
+app.MapResourceDetailApi();
+app.MapSearchApi();
 app.MapLiveHub();
 app.MapClientApp();
 

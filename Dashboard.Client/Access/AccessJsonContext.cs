@@ -30,4 +30,6 @@ namespace Dashboard.Client.Access;
 [JsonSerializable(typeof(RegisteredCluster))]
 [JsonSerializable(typeof(AddClusterRequest))]
 [JsonSerializable(typeof(ClusterLabelsRequest))]
+[JsonSerializable(typeof(Dashboard.Shared.Fleet.ResourceDetail))]
+[JsonSerializable(typeof(List<Dashboard.Shared.Search.SearchHit>))]
 internal sealed partial class AccessJsonContext : JsonSerializerContext;

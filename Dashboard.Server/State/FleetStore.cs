@@ -133,6 +133,31 @@ public sealed class FleetStore
         }
     }
 
+    /// <summary>Up to <paramref name="limit"/> objects of any kind that match, read under the lock without copying tables.</summary>
+    public IReadOnlyList<Resource> Find(Func<Resource, bool> match, int limit)
+    {
+        lock (_gate)
+        {
+            var result = new List<Resource>();
+            foreach (var table in _tables.Values)
+            {
+                foreach (var resource in table.ByUid.Values)
+                {
+                    if (match(resource))
+                    {
+                        result.Add(resource);
+                        if (result.Count >= limit)
+                        {
+                            return result;
+                        }
+                    }
+                }
+            }
+
+            return result;
+        }
+    }
+
     public Resource? Get(string cluster, string kind, string? @namespace, string name)
     {
         lock (_gate)
