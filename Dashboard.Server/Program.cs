@@ -2,6 +2,7 @@ using Dashboard.Server.Access;
 using Dashboard.Server.Clusters;
 using Dashboard.Server.Components;
 using Dashboard.Server.Data;
+using Dashboard.Server.Drift;
 using Dashboard.Server.Health;
 using Dashboard.Server.Hosting;
 using Dashboard.Server.Live;
@@ -29,6 +30,7 @@ app.MapClusterAdminApi();
 app.MapFleetApi();
 app.MapResourceDetailApi();
 app.MapSearchApi();
+app.MapDriftApi();
 app.MapLiveHub();
 app.MapClientApp();
 

@@ -32,4 +32,5 @@ namespace Dashboard.Client.Access;
 [JsonSerializable(typeof(ClusterLabelsRequest))]
 [JsonSerializable(typeof(Dashboard.Shared.Fleet.ResourceDetail))]
 [JsonSerializable(typeof(List<Dashboard.Shared.Search.SearchHit>))]
+[JsonSerializable(typeof(Dashboard.Shared.Drift.DriftReport))]
 internal sealed partial class AccessJsonContext : JsonSerializerContext;
