@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Dashboard.Server.Clusters;
+using Dashboard.Server.Watching;
+using k8s;
+
+namespace Dashboard.Server.Resources;
+
+/// <summary>A request to a cluster failed; <see cref="Status"/> is what the dashboard answers its caller.</summary>
+public sealed class ClusterCallException(int status, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public int Status { get; } = status;
+}
+
+/// <summary>
+/// Reads single objects and pod logs from the clusters on demand (the store holds only slim projections). One
+/// KubernetesClient per cluster, made from the same configuration its watch uses (every auth kind it supports),
+/// and made again when the cluster's configuration is replaced.
+/// </summary>
+public sealed class ClusterObjects(FleetWatcher fleet) : IDisposable
+{
+    /// <summary>How long a GET may take; logs that follow are bounded by the browser staying, not by this.</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly ConcurrentDictionary<string, (KubernetesClientConfiguration Config, Kubernetes Client)> _clients = new(StringComparer.Ordinal);
+
+    /// <summary>The cluster's watch, or null when no such cluster is registered.</summary>
+    public ClusterWatch? Find(string cluster) => fleet.Clusters.FirstOrDefault(c => c.Name == cluster);
+
+    /// <summary>GET of one object: the whole document, or null when the cluster has no such object.</summary>
+    public async Task<JsonDocument?> GetAsync(ClusterWatch cluster, string path, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RequestTimeout);
+        try
+        {
+            using var response = await SendAsync(cluster, path, HttpCompletionOption.ResponseContentRead, timeout.Token);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
+            await ThrowUnlessSuccessAsync(cluster, response, timeout.Token);
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+            return await JsonDocument.ParseAsync(stream, default, timeout.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ClusterCallException(StatusCodes.Status503ServiceUnavailable,
+                $"Cluster '{cluster.Name}' did not answer within {RequestTimeout.TotalSeconds:0} seconds.", e);
+        }
+        catch (JsonException e)
+        {
+            throw new ClusterCallException(StatusCodes.Status502BadGateway, $"Cluster '{cluster.Name}' answered with something that is not JSON.", e);
+        }
+    }
+
+    /// <summary>Opens a streamed GET (pod logs): the response, headers read; null when the cluster has no such object.</summary>
+    public async Task<HttpResponseMessage?> OpenStreamAsync(ClusterWatch cluster, string path, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RequestTimeout);
+        HttpResponseMessage response;
+        try
+        {
+            // The timeout covers the wait for the headers only: a followed log may then run for hours.
+            response = await SendAsync(cluster, path, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ClusterCallException(StatusCodes.Status503ServiceUnavailable,
+                $"Cluster '{cluster.Name}' did not answer within {RequestTimeout.TotalSeconds:0} seconds.", e);
+        }
+
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            response.Dispose();
+            return null;
+        }
+
+        try
+        {
+            await ThrowUnlessSuccessAsync(cluster, response, cancellationToken);
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(ClusterWatch cluster, string path, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        var client = Client(cluster);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, path));
+        request.Headers.Accept.ParseAdd("application/json");
+        try
+        {
+            if (client.Credentials is { } credentials)
+            {
+                await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+            }
+
+            return await client.HttpClient.SendAsync(request, completion, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            var why = e.InnerException switch
+            {
+                System.Security.Authentication.AuthenticationException tls => $"TLS failed: {tls.Message}",
+                { } inner => inner.Message,
+                null => e.Message,
+            };
+            throw new ClusterCallException(StatusCodes.Status502BadGateway, $"Cluster '{cluster.Name}' cannot be reached: {why}", e);
+        }
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or InvalidOperationException)
+        {
+            // an exec plugin or token file that fails: the cluster's credentials, not the caller's request
+            throw new ClusterCallException(StatusCodes.Status503ServiceUnavailable, $"Cluster '{cluster.Name}' has no usable credentials: {e.Message}", e);
+        }
+    }
+
+    private Kubernetes Client(ClusterWatch cluster)
+    {
+        if (cluster.Endpoint.Config is not { } config)
+        {
+            throw new ClusterCallException(StatusCodes.Status503ServiceUnavailable,
+                $"Cluster '{cluster.Name}' is not connected: {cluster.Endpoint.Error ?? cluster.Health.ConfigurationError ?? "it has no configuration"}");
+        }
+
+        if (_clients.TryGetValue(cluster.Name, out var cached) && ReferenceEquals(cached.Config, config))
+        {
+            return cached.Client;
+        }
+
+        Kubernetes client;
+        try
+        {
+            client = new Kubernetes(config);
+        }
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or UriFormatException or InvalidOperationException
+                                      or System.Security.Cryptography.CryptographicException)
+        {
+            throw new ClusterCallException(StatusCodes.Status503ServiceUnavailable, $"Cluster '{cluster.Name}' cannot be used: {e.Message}", e);
+        }
+
+        var winner = _clients.AddOrUpdate(cluster.Name, (config, client), (_, old) =>
+        {
+            if (ReferenceEquals(old.Config, config))
+            {
+                return old; // another request made one first
+            }
+
+            old.Client.Dispose();
+            return (config, client);
+        });
+        if (!ReferenceEquals(winner.Client, client))
+        {
+            client.Dispose();
+        }
+
+        return winner.Client;
+    }
+
+    /// <summary>The cluster's refusal in the dashboard's words: its 400s are the caller's (a bad container), the rest the cluster's.</summary>
+    private static async Task ThrowUnlessSuccessAsync(ClusterWatch cluster, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var message = await ReadStatusMessageAsync(response, cancellationToken);
+        var code = (int)response.StatusCode;
+        throw code switch
+        {
+            400 => new ClusterCallException(StatusCodes.Status400BadRequest, $"Cluster '{cluster.Name}' refused: {message}"),
+            401 or 403 => new ClusterCallException(StatusCodes.Status502BadGateway,
+                $"Cluster '{cluster.Name}' refused the dashboard's credentials ({code}): {message}"),
+            429 or 503 => new ClusterCallException(StatusCodes.Status503ServiceUnavailable, $"Cluster '{cluster.Name}' is busy ({code}): {message}"),
+            _ => new ClusterCallException(StatusCodes.Status502BadGateway, $"Cluster '{cluster.Name}' answered {code}: {message}"),
+        };
+    }
+
+    private static async Task<string> ReadStatusMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string body;
+        try
+        {
+            body = await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return response.ReasonPhrase ?? "no reason given";
+        }
+
+        try
+        {
+            using var status = JsonDocument.Parse(body);
+            body = status.RootElement.Str("message") ?? body;
+        }
+        catch (JsonException)
+        {
+            // not a Status object: keep the text
+        }
+
+        return body.Length <= 300 ? body : body[..300] + "…";
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, (_, client)) in _clients)
+        {
+            client.Dispose();
+        }
+
+        _clients.Clear();
+    }
+}
