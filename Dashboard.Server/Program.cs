@@ -8,6 +8,7 @@ using Dashboard.Server.Hosting;
 using Dashboard.Server.Live;
 using Dashboard.Server.Resources;
 using Dashboard.Server.Search;
+using Dashboard.Server.Topology;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -31,6 +32,7 @@ app.MapFleetApi();
 app.MapResourceDetailApi();
 app.MapSearchApi();
 app.MapDriftApi();
+app.MapTopologyApi();
 app.MapLiveHub();
 app.MapClientApp();
 

@@ -33,4 +33,5 @@ namespace Dashboard.Client.Access;
 [JsonSerializable(typeof(Dashboard.Shared.Fleet.ResourceDetail))]
 [JsonSerializable(typeof(List<Dashboard.Shared.Search.SearchHit>))]
 [JsonSerializable(typeof(Dashboard.Shared.Drift.DriftReport))]
+[JsonSerializable(typeof(Dashboard.Shared.Topology.TopologyGraph))]
 internal sealed partial class AccessJsonContext : JsonSerializerContext;
