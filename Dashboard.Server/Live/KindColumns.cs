@@ -37,7 +37,13 @@ public static class KindColumns
         ],
         ["Deployment"] = Workload("Up-to-date"),
         ["StatefulSet"] = Workload(null),
-        ["ReplicaSet"] = Workload(null),
+        ["ReplicaSet"] =
+        [
+            Of<WorkloadSpecInfo>("Desired", "number", 0, w => w.Desired, w => Num(w.Desired)),
+            Of<WorkloadSpecInfo>("Ready", "number", 0, w => w.Ready, w => Num(w.Ready)),
+            Of<WorkloadSpecInfo>("Available", "number", 0, w => w.Available, w => Num(w.Available)),
+            Of<WorkloadSpecInfo>("Images", "text", 1, w => string.Join(", ", w.Images), w => string.Join(", ", w.Images)),
+        ],
         ["DaemonSet"] =
         [
             Of<WorkloadSpecInfo>("Desired", "number", 0, w => w.Desired, w => Num(w.Desired)),
@@ -64,6 +70,11 @@ public static class KindColumns
             Of<ServiceSpecInfo>("Ports", "text", 0, s => s.Ports.Count, s => string.Join(",", s.Ports.Select(p =>
                 $"{p.Port}{(p.NodePort is { } n ? $":{n}" : "")}/{p.Protocol}"))),
             Of<ServiceSpecInfo>("Selector", "text", 1, s => Pairs(s.Selector), s => Pairs(s.Selector)),
+        ],
+        ["Endpoints"] =
+        [
+            Of<EndpointsSpecInfo>("Endpoints", "text", 0, e => e.ReadyAddresses.Count, e => Addresses(e.ReadyAddresses)),
+            Of<EndpointsSpecInfo>("Not ready", "number", 1, e => e.NotReadyAddresses.Count, e => Num(e.NotReadyAddresses.Count)),
         ],
         ["Ingress"] =
         [
@@ -117,6 +128,33 @@ public static class KindColumns
             Of<JobSpecInfo>("Active", "number", 0, j => j.Active, j => Num(j.Active)),
             Of<JobSpecInfo>("Last schedule", "age", 0, j => j.LastScheduleUtc, j => j.LastScheduleUtc?.ToString("O", CultureInfo.InvariantCulture) ?? ""),
         ],
+        ["Namespace"] = [Field("Status", "status", "phase")],
+        ["ConfigMap"] = [Field("Data", "number", "keys")],
+        // The type and how many keys: a Secret's values never reach the store, let alone a column.
+        ["Secret"] = [Field("Type", "text", "type"), Field("Data", "number", "keys")],
+        ["PodDisruptionBudget"] =
+        [
+            Field("Allowed disruptions", "number", "disruptionsAllowed"),
+            Field("Current healthy", "number", "currentHealthy"),
+            Field("Desired healthy", "number", "desiredHealthy"),
+        ],
+        ["IngressClass"] = [Field("Controller", "text", "controller")],
+        ["StorageClass"] =
+        [
+            Field("Provisioner", "text", "provisioner"),
+            Field("Reclaim policy", "text", "reclaimPolicy"),
+            Field("Volume binding mode", "text", "volumeBindingMode"),
+        ],
+        ["RoleBinding"] = [RoleRef()],
+        ["ClusterRoleBinding"] = [RoleRef()],
+        ["CustomResourceDefinition"] =
+        [
+            Of<CustomKindSpecInfo>("Group", "text", 0, c => c.Group, c => c.Group),
+            Of<CustomKindSpecInfo>("Kind", "text", 0, c => c.Kind, c => c.Kind),
+            Of<CustomKindSpecInfo>("Scope", "text", 0, c => Scope(c), Scope),
+            Of<CustomKindSpecInfo>("Version", "text", 1, c => c.Version, c => c.Version),
+            Of<CustomKindSpecInfo>("Plural", "text", 1, c => c.Plural, c => c.Plural),
+        ],
     };
 
     public static IReadOnlyList<Column> For(WatchedKind kind)
@@ -155,6 +193,31 @@ public static class KindColumns
         Of<WorkloadSpecInfo>("Available", "number", 0, w => w.Available, w => Num(w.Available)),
         Of<WorkloadSpecInfo>("Images", "text", 1, w => string.Join(", ", w.Images), w => string.Join(", ", w.Images)),
     ];
+
+    /// <summary>A value a generic projection kept by name (<see cref="GenericSpecInfo"/>); numbers sort as numbers.</summary>
+    private static Column Field(string name, string type, string field)
+    {
+        string Value(GenericSpecInfo g) => g.Fields.GetValueOrDefault(field) ?? "";
+        return Of<GenericSpecInfo>(name, type, 0,
+            g => type == "number" && int.TryParse(Value(g), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : Value(g),
+            Value);
+    }
+
+    private static Column RoleRef() =>
+        Of<GenericSpecInfo>("Role", "text", 0, g => RoleRefText(g), RoleRefText);
+
+    private static string RoleRefText(GenericSpecInfo g) =>
+        g.Fields.TryGetValue("name", out var name) ? $"{g.Fields.GetValueOrDefault("kind") ?? "Role"}/{name}" : "";
+
+    private static string Scope(CustomKindSpecInfo c) => c.Namespaced ? "Namespaced" : "Cluster";
+
+    /// <summary>As kubectl shows endpoints: the first three addresses, then how many more.</summary>
+    private static string Addresses(IReadOnlyList<string> addresses) => addresses.Count switch
+    {
+        0 => "<none>",
+        <= 3 => string.Join(",", addresses),
+        _ => $"{string.Join(",", addresses.Take(3))} + {addresses.Count - 3} more...",
+    };
 
     private static Column Text(string name, Func<Resource, string> value) => new(name, "text", 0, value, value);
 
