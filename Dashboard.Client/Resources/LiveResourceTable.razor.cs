@@ -2,13 +2,16 @@ using Dashboard.Client.Live;
 using Dashboard.Shared.Live;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web.Virtualization;
+using Microsoft.JSInterop;
 
 namespace Dashboard.Client.Resources;
 
 /// <summary>
 /// The one table every kind is shown in: virtualized, and bound to a live view on the server whose window
-/// follows the rows in sight (filter, sort and the window are the server's work). Re-rendered at most every
-/// 100 ms however fast rows change.
+/// follows the rows in sight (clusters, namespaces, filter, sort and the window are the server's work).
+/// Re-rendered at most every 100 ms however fast rows change. What it shows starts from
+/// <see cref="InitialState"/> and every change is reported through <see cref="StateChanged"/> (the page
+/// keeps it in the address).
 /// </summary>
 public sealed partial class LiveResourceTable
 {
@@ -17,17 +20,25 @@ public sealed partial class LiveResourceTable
 
     private LiveViewModel? _view;
     private Virtualize<ViewRow>? _virtualize;
+    private IReadOnlyList<string> _clusters = [];
+    private IReadOnlyList<string> _namespaces = [];
     private string? _text;
     private string? _sort;
     private bool _descending;
     private string? _error;
     private bool _renderPending;
+    private bool _chooserOpen;
+    private Dictionary<string, bool> _shown = [];
+    private ColumnPreference? _preference;
 
     [Inject]
     public required LiveViews Views { get; set; }
 
     [Inject]
     public required TimeProvider Time { get; set; }
+
+    [Inject]
+    public required IJSRuntime Js { get; set; }
 
     /// <summary>The kind's plural resource name, e.g. "deployments".</summary>
     [Parameter]
@@ -38,6 +49,14 @@ public sealed partial class LiveResourceTable
     [EditorRequired]
     public required string Title { get; set; }
 
+    /// <summary>What to show first (read once: a new state needs a new table, e.g. through <c>@key</c>).</summary>
+    [Parameter]
+    public ResourceListState InitialState { get; set; } = ResourceListState.Empty;
+
+    /// <summary>Raised after the user changed clusters, namespaces, filter or sort.</summary>
+    [Parameter]
+    public EventCallback<ResourceListState> StateChanged { get; set; }
+
     /// <summary>The first window asked for, before the browser has measured how many rows are in sight.</summary>
     [Parameter]
     public int InitialCount { get; set; } = 50;
@@ -47,11 +66,29 @@ public sealed partial class LiveResourceTable
 
     private string? SortColumn => _sort ?? "Name";
 
+    private ColumnPreference Preference => _preference ??= new(Js);
+
+    /// <summary>Whether the kind lives in namespaces, as its columns tell (cluster-scoped kinds have no Namespace column).</summary>
+    private bool Namespaced => _view?.Columns.Any(c => c.Name == "Namespace") ?? _namespaces.Count > 0;
+
+    private ResourceListState State => new(_clusters, _namespaces, _text, _sort, _descending);
+
     private IEnumerable<(ViewColumn Column, int Index)> VisibleColumns =>
-        (_view?.Columns ?? []).Select((c, i) => (c, i)).Where(c => c.c.Priority == 0);
+        (_view?.Columns ?? []).Select((c, i) => (c, i)).Where(c => IsShown(c.c));
+
+    private string EmptyText =>
+        !string.IsNullOrWhiteSpace(_text) ? $"No {Title.ToLowerInvariant()} match \"{_text}\"."
+        : _clusters.Count + _namespaces.Count > 0 ? $"No {Title.ToLowerInvariant()} in the chosen clusters and namespaces."
+        : $"No {Title.ToLowerInvariant()} in the fleet.";
+
+    private bool IsShown(ViewColumn column) =>
+        column.Name == ColumnChooser.AlwaysShown || (_shown.TryGetValue(column.Name, out var shown) ? shown : column.Priority == 0);
 
     protected override async Task OnInitializedAsync()
     {
+        (_clusters, _namespaces, _text, _sort, _descending) =
+            (InitialState.Clusters, InitialState.Namespaces, InitialState.Text, InitialState.Sort, InitialState.Descending);
+        _shown = await Preference.LoadAsync(Kind);
         try
         {
             _view = await Views.OpenAsync(Query(0, InitialCount));
@@ -64,7 +101,8 @@ public sealed partial class LiveResourceTable
     }
 
     private ViewQuery Query(int offset, int count) =>
-        new(Kind, Text: _text, Sort: _sort, Descending: _descending, Offset: offset, Count: count);
+        new(Kind, Clusters: _clusters.Count == 0 ? null : _clusters, Namespaces: _namespaces.Count == 0 ? null : _namespaces,
+            Text: _text, Sort: _sort, Descending: _descending, Offset: offset, Count: count);
 
     /// <summary>
     /// Asked by the virtualizer for the rows in sight: served from the view when its window holds them, else
@@ -98,8 +136,10 @@ public sealed partial class LiveResourceTable
         return new(_view.Rows.Skip(skip).Take(wanted).ToList(), _view.Total);
     }
 
+    /// <summary>The user changed what the view holds: the server's view follows, then whoever keeps the state hears.</summary>
     private async Task ChangeAsync()
     {
+        await StateChanged.InvokeAsync(State);
         if (_view is null)
         {
             return;
@@ -122,7 +162,19 @@ public sealed partial class LiveResourceTable
 
     private Task OnTextChanged(string? text)
     {
-        _text = text;
+        _text = string.IsNullOrEmpty(text) ? null : text;
+        return ChangeAsync();
+    }
+
+    private Task OnClustersChangedAsync(IReadOnlyList<string> clusters)
+    {
+        _clusters = clusters;
+        return ChangeAsync();
+    }
+
+    private Task OnNamespacesChangedAsync(IReadOnlyList<string> namespaces)
+    {
+        _namespaces = namespaces;
         return ChangeAsync();
     }
 
@@ -131,6 +183,12 @@ public sealed partial class LiveResourceTable
         _descending = string.Equals(SortColumn, column, StringComparison.OrdinalIgnoreCase) && !_descending;
         _sort = column;
         return ChangeAsync();
+    }
+
+    private async Task OnColumnToggledAsync((string Column, bool Shown) toggle)
+    {
+        _shown[toggle.Column] = toggle.Shown;
+        await Preference.SaveAsync(Kind, _shown);
     }
 
     private void OnViewChanged()

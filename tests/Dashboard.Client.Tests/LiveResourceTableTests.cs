@@ -18,6 +18,7 @@ public sealed class LiveResourceTableTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<IFleetConnection>(_connection);
         Services.AddSingleton<TimeProvider>(_time);
         Services.AddSingleton<LiveViews>();
+        Services.AddSingleton(new HttpClient(new FakeApiServer()) { BaseAddress = new Uri("http://localhost/") }); // the cluster picker's list
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

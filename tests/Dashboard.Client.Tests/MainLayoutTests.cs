@@ -23,7 +23,8 @@ public sealed class MainLayoutTests : AccessTestContext
 
         Assert.Contains("Fleet Dashboard", layout.Find(".mud-appbar").TextContent, StringComparison.Ordinal);
         var links = layout.FindAll("nav .mud-nav-link").Select(a => a.TextContent.Trim()).ToList();
-        Assert.Equal(["Fleet", "Workloads", "Deployments", "Pods"], links);
+        Assert.Equal("Fleet", links[0]);
+        Assert.Contains("Pods", links); // the kinds' groups: NavMenuTests
         Assert.Contains("page body", layout.Find(".mud-main-content").TextContent, StringComparison.Ordinal);
         Assert.True(Connection.Started, "the layout starts the hub connection");
     }
