@@ -13,6 +13,9 @@ public static class FleetProblems
     /// <summary>Restarts from which a pod is listed even when it is up at the moment.</summary>
     public const int ManyRestarts = 10;
 
+    /// <summary>Restarts from which a running pod that is not ready counts as crash-looping even between back-offs.</summary>
+    public const int CrashLoopRestarts = 3;
+
     private static readonly HashSet<string> ImagePullReasons = new(["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CreateContainerConfigError"], StringComparer.Ordinal);
 
     /// <summary>The problems of one cluster, unordered (its pods and nodes passed in: the caller has them already).</summary>
@@ -84,6 +87,12 @@ public static class FleetProblems
         if (spec.Reason == "CrashLoopBackOff")
         {
             return Problem("CrashLoop", 3, pod, "pods", $"CrashLoopBackOff, {restarts}", since);
+        }
+
+        // Between two back-offs a crash-looping container runs for a moment, not ready: still the same loop.
+        if (spec is { Phase: "Running", Ready: false } && spec.Restarts >= CrashLoopRestarts)
+        {
+            return Problem("CrashLoop", 3, pod, "pods", $"restarting, not ready, {restarts}", since);
         }
 
         if (spec.Reason is { } reason && ImagePullReasons.Contains(reason))

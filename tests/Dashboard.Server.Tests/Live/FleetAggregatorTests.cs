@@ -59,8 +59,8 @@ public sealed class FleetAggregatorTests : IAsyncLifetime
 
     private string Uid() => $"uid-{++_uid}";
 
-    private void Pod(string cluster, string ns, string name, string? waitingReason = null, int restarts = 0, string ownerUid = "rs-1", string node = "node-1") =>
-        Put(cluster, "pods", Objects.PodJson(name, Uid(), node: node, ready: waitingReason is null, ownerUid: ownerUid, waitingReason: waitingReason, restarts: restarts)
+    private void Pod(string cluster, string ns, string name, string? waitingReason = null, int restarts = 0, string ownerUid = "rs-1", string node = "node-1", bool? ready = null) =>
+        Put(cluster, "pods", Objects.PodJson(name, Uid(), node: node, ready: ready ?? waitingReason is null, ownerUid: ownerUid, waitingReason: waitingReason, restarts: restarts)
             .Replace("\"namespace\":\"prod\"", $"\"namespace\":\"{ns}\"", StringComparison.Ordinal));
 
     private void Node(string cluster, string name, bool ready = true, bool controlPlane = false, string kubelet = "v1.31.4", string runtime = "containerd://1.7.27") =>
@@ -143,6 +143,19 @@ public sealed class FleetAggregatorTests : IAsyncLifetime
         Assert.Equal(8, cluster.Problems);
         Assert.Equal((2, 3), (cluster.NodesReady, cluster.NodesTotal));
         Assert.Equal(3, cluster.UnavailableWorkloads); // recommendations, postgres, fluent-bit
+    }
+
+    [Fact]
+    public void A_crash_looping_pod_stays_listed_while_it_runs_between_two_back_offs()
+    {
+        Cluster("aws-prod", "aws", "prod");
+        Pod("aws-prod", "shop", "between-back-offs", restarts: 3, ready: false);
+        Pod("aws-prod", "shop", "just-started", restarts: 0, ready: false);
+
+        var problem = Assert.Single(_aggregator.For(AccessScope.Everything).Problems);
+
+        Assert.Equal(("CrashLoop", "between-back-offs"), (problem.Type, problem.Name));
+        Assert.Equal("restarting, not ready, 4 restarts", problem.Detail); // the sidecar's restart counts too
     }
 
     [Fact]
