@@ -13,10 +13,13 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Dictionary<string, string?> _environment;
     private ChildProcess _process;
 
-    private ServerProcess(int port, Dictionary<string, string?> environment, ChildProcess process)
+    private readonly string _dll;
+
+    private ServerProcess(int port, Dictionary<string, string?> environment, string dll, ChildProcess process)
     {
         Port = port;
         _environment = environment;
+        _dll = dll;
         _process = process;
     }
 
@@ -26,24 +29,36 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings) => await StartAsync(settings, null);
+
+    /// <summary>
+    /// The Release publish output (trimmed WebAssembly, compressed static files), as deployed: test.sh publishes
+    /// it and names its dll in DASHBOARD_TEST_PUBLISHED.
+    /// </summary>
+    public static async Task<ServerProcess> StartPublishedAsync(IReadOnlyDictionary<string, string?> settings) =>
+        await StartAsync(settings, Environment.GetEnvironmentVariable("DASHBOARD_TEST_PUBLISHED") is { Length: > 0 } dll && File.Exists(dll)
+            ? dll
+            : throw new InvalidOperationException("DASHBOARD_TEST_PUBLISHED does not name a published Dashboard.Server.dll: run the tests through ./test.sh, which publishes it."));
+
+    private static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string? publishedDll)
     {
         var environment = new Dictionary<string, string?>(settings)
         {
-            // Development serves the client's static files straight from the build output.
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            // Development serves the client's static files straight from the build output; a publish has its own.
+            ["ASPNETCORE_ENVIRONMENT"] = publishedDll is null ? "Development" : "Production",
             ["DOTNET_NOLOGO"] = "1",
             ["Bootstrap__AdminPassword"] = AdminPassword,
         };
         var port = Network.FreePort();
-        var server = new ServerProcess(port, environment, Launch(port, environment));
+        var dll = publishedDll ?? Repository.ServerDll;
+        var server = new ServerProcess(port, environment, dll, Launch(dll, port, environment));
         await server.WaitUntilHealthyAsync();
         return server;
     }
 
-    private static ChildProcess Launch(int port, Dictionary<string, string?> environment) =>
-        ChildProcess.Start("dotnet", [Repository.ServerDll, "--urls", $"http://127.0.0.1:{port}"],
-            TimeSpan.FromMinutes(10), environment, Path.GetDirectoryName(Repository.ServerDll));
+    private static ChildProcess Launch(string dll, int port, Dictionary<string, string?> environment) =>
+        ChildProcess.Start("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"],
+            TimeSpan.FromMinutes(10), environment, Path.GetDirectoryName(dll));
 
     public async Task WaitUntilHealthyAsync()
     {
@@ -82,7 +97,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public async Task StartAgainAsync()
     {
-        _process = Launch(Port, _environment);
+        _process = Launch(_dll, Port, _environment);
         await WaitUntilHealthyAsync();
     }
 
