@@ -55,7 +55,8 @@ public static class PageExtensions
         await page.Locator("input[data-testid=username]").FillAsync(userName, new() { Timeout = 60_000 });
         await page.Locator("input[data-testid=password]").FillAsync(password);
         await page.Locator("[data-testid=signin-submit]").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/" + path.TrimStart('/'), new() { Timeout = 30_000 });
+        var target = "/" + path.TrimStart('/').Split('?')[0];
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == target, new() { Timeout = 30_000 });
     }
 
     public static async Task<string> ScreenshotAsync(this IPage page, string name)
