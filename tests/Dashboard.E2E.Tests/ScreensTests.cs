@@ -28,6 +28,7 @@ public sealed class ScreensTests(BrowserFixture browser) : IAsyncLifetime
         {
             ["ConnectionStrings__Dashboard"] = _database.ConnectionString,
             ["Clusters__Kubeconfigs__0"] = kubeconfig,
+            ["Fleet__ProbeSeconds"] = "2",
         });
     }
 
@@ -104,6 +105,27 @@ public sealed class ScreensTests(BrowserFixture browser) : IAsyncLifetime
         _fleet["gcp-staging"].SetImage("shop", "payments", "payments", "registry.example.com/shop/payments:9.9.9");
 
         await Assertions.Expect(rows).ToHaveCountAsync(before + 1, new() { Timeout = 15_000 });
+    }
+
+    [Fact]
+    public async Task An_unreachable_cluster_keeps_its_rows_under_a_banner_saying_how_old_they_are()
+    {
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1500, Height = 900 } });
+        var page = await OpenAsync(context, "resources/pods?cluster=azure-dev");
+        var rows = page.Locator("[data-testid=resource-table] tbody tr[data-key]");
+        await Assertions.Expect(rows.First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var before = await rows.CountAsync();
+
+        await _fleet["azure-dev"].Faults.GoDownAsync();
+
+        var banner = page.Locator("[data-testid=stale-banner][data-cluster=azure-dev]");
+        await Assertions.Expect(banner).ToContainTextAsync("azure-dev cannot be reached", new() { Timeout = 45_000 });
+        await Assertions.Expect(banner).ToContainTextAsync(" old");
+        Assert.Equal(before, await rows.CountAsync()); // the last known state stays
+        await page.ScreenshotAsync("list-unreachable");
+
+        await _fleet["azure-dev"].Faults.ComeUpAsync();
+        await Assertions.Expect(banner).ToHaveCountAsync(0, new() { Timeout = 45_000 });
     }
 
     [Fact]
