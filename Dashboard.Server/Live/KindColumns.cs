@@ -134,6 +134,8 @@ public static class KindColumns
         ["Secret"] = [Field("Type", "text", "type"), Field("Data", "number", "keys")],
         ["PodDisruptionBudget"] =
         [
+            Field("Min available", "text", "minAvailable"),
+            Field("Max unavailable", "text", "maxUnavailable"),
             Field("Allowed disruptions", "number", "disruptionsAllowed"),
             Field("Current healthy", "number", "currentHealthy"),
             Field("Desired healthy", "number", "desiredHealthy"),

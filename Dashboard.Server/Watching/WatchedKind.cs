@@ -43,7 +43,7 @@ public static class WatchedKinds
         new("cronjobs", "batch", "v1", "CronJob", true, Projections.CronJob),
         new("horizontalpodautoscalers", "autoscaling", "v2", "HorizontalPodAutoscaler", true, Projections.Autoscaler),
         new("poddisruptionbudgets", "policy", "v1", "PodDisruptionBudget", true,
-            Projections.Generic("status.currentHealthy", "status.desiredHealthy", "status.disruptionsAllowed")),
+            Projections.Generic("spec.minAvailable", "spec.maxUnavailable", "status.currentHealthy", "status.desiredHealthy", "status.disruptionsAllowed")),
         new("ingresses", "networking.k8s.io", "v1", "Ingress", true, Projections.Ingress),
         new("ingressclasses", "networking.k8s.io", "v1", "IngressClass", false, Projections.Generic("spec.controller")),
         new("storageclasses", "storage.k8s.io", "v1", "StorageClass", false, Projections.Generic("provisioner", "reclaimPolicy", "volumeBindingMode")),

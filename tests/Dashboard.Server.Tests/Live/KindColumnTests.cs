@@ -95,13 +95,15 @@ public sealed class KindColumnTests
     }
 
     [Fact]
-    public void Pod_disruption_budget_shows_allowed_disruptions_and_health()
+    public void Pod_disruption_budget_shows_its_budget_allowed_disruptions_and_health()
     {
         var row = Row("poddisruptionbudgets", Wrap("PodDisruptionBudget", """
-            "status":{"currentHealthy":3,"desiredHealthy":2,"disruptionsAllowed":1}
+            "spec":{"minAvailable":2},"status":{"currentHealthy":3,"desiredHealthy":2,"disruptionsAllowed":1}
             """));
 
-        Assert.Equal(("1", "3", "2"), (row["Allowed disruptions"], row["Current healthy"], row["Desired healthy"]));
+        Assert.Equal(("2", "", "1", "3", "2"), (row["Min available"], row["Max unavailable"], row["Allowed disruptions"], row["Current healthy"], row["Desired healthy"]));
+        var percent = Row("poddisruptionbudgets", Wrap("PodDisruptionBudget", """ "spec":{"maxUnavailable":"25%"} """));
+        Assert.Equal("25%", percent["Max unavailable"]);
     }
 
     [Fact]
