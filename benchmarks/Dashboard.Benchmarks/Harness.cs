@@ -51,7 +51,19 @@ internal static class Harness
         {
             run.Log($"{benchmark.Name}: {benchmark.Description}");
             var watch = Stopwatch.StartNew();
-            var measurements = await benchmark.RunAsync(run, CancellationToken.None);
+            IReadOnlyList<Measurement> measurements;
+            try
+            {
+                measurements = await benchmark.RunAsync(run, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // Said plainly, and the other benchmarks still run; the results files keep the last good run.
+                run.Log($"{benchmark.Name} FAILED after {watch.Elapsed.TotalSeconds:F1} s: {e.GetType().Name}: {e.Message}");
+                failed = true;
+                continue;
+            }
+
             failed |= measurements.Any(m => m.Met == false);
             Write(benchmark, measurements, watch.Elapsed, run);
         }

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Dashboard.Shared.Live;
 using Dashboard.Simulator;
@@ -41,13 +39,12 @@ internal sealed class LatencyBenchmark : IBenchmark
         using var stampStop = new CancellationTokenSource();
         var stamping = StampAsync(cluster, leftAt, stampStop.Token);
 
-        var port = FreePort();
-        using var server = StartServer(port, kubeconfig, dir.FullName);
+        var server = BenchmarkServer.Start(kubeconfig, dir.FullName, ["pods"]);
         try
         {
-            var baseUri = new Uri($"http://127.0.0.1:{port}");
-            var token = await WaitLiveAsync(baseUri, cancellationToken);
-            var rssBefore = Rss(server);
+            var baseUri = server.BaseUri;
+            var token = await server.WaitLiveAsync(TimeSpan.FromMinutes(1), cancellationToken);
+            var rssBefore = server.Rss();
 
             var latencies = new ConcurrentBag<double>();
             var connections = new List<HubConnection>();
@@ -95,7 +92,7 @@ internal sealed class LatencyBenchmark : IBenchmark
             }
 
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-            var rssWithClients = Rss(server);
+            var rssWithClients = server.Rss();
             fleet.StartChurn(rate);
             await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken); // warm up (JIT, connection buffers), then measure
             latencies.Clear();
@@ -128,8 +125,7 @@ internal sealed class LatencyBenchmark : IBenchmark
         {
             await stampStop.CancelAsync();
             await stamping;
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync(CancellationToken.None);
+            server.Dispose();
             dir.Delete(recursive: true);
         }
     }
@@ -157,77 +153,5 @@ internal sealed class LatencyBenchmark : IBenchmark
         catch (OperationCanceledException)
         {
         }
-    }
-
-    private static Process StartServer(int port, string kubeconfig, string dir)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Dashboard.Server.dll");
-        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        info.Environment["Clusters__Kubeconfigs__0"] = kubeconfig;
-        info.Environment["Bootstrap__AdminPassword"] = AdminPassword;
-        info.Environment["Clusters__UseKubeconfigEnvironment"] = "false";
-        info.Environment["Fleet__Kinds__0"] = "pods";
-        info.Environment["Database__SqlitePath"] = Path.Combine(dir, "dashboard.db");
-        info.Environment["ConnectionStrings__Dashboard"] = "";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private const string AdminPassword = "Benchmark-admin-pass-1";
-
-    /// <summary>Signs in (a bearer token, as scripts do) and waits until every cluster is Live; answers the token.</summary>
-    private static async Task<string> WaitLiveAsync(Uri baseUri, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { BaseAddress = baseUri };
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if (http.DefaultRequestHeaders.Authorization is null)
-                {
-                    using var session = await http.PostAsJsonAsync("/api/session", new { username = "admin", password = AdminPassword }, cancellationToken);
-                    session.EnsureSuccessStatusCode();
-                    var token = (await session.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("token").GetString();
-                    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-                }
-
-                var clusters = await http.GetFromJsonAsync<JsonElement>("/api/clusters", cancellationToken);
-                if (clusters.GetArrayLength() > 0 && clusters.EnumerateArray().All(c => c.GetProperty("state").GetString() == "Live"))
-                {
-                    return http.DefaultRequestHeaders.Authorization.Parameter!;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200, cancellationToken);
-        }
-
-        throw new TimeoutException("the server did not get its cluster Live within a minute");
-    }
-
-    private static long Rss(Process process)
-    {
-        var status = File.ReadAllLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(status.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

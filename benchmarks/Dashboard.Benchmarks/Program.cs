@@ -7,6 +7,7 @@ IBenchmark[] benchmarks =
     new IngestBenchmark(),
     new ColdSyncBenchmark(),
     new LatencyBenchmark(),
+    new UiBenchmark(),
 ];
 
 return await Harness.RunAsync(benchmarks, args);
