@@ -10,9 +10,9 @@ namespace Dashboard.Client.Pages;
 public sealed partial class Topology
 {
     internal static readonly string[] Columns = ["Ingresses", "Services", "Deployments", "ReplicaSets", "Pods", "Nodes"];
-    private const int BoxWidth = 200;
+    private const int BoxWidth = 172;
     private const int BoxHeight = 42;
-    private const int ColumnGap = 60;
+    private const int ColumnGap = 40;
     private const int RowGap = 14;
     private const int Top = 34;
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(3);

@@ -28,7 +28,7 @@ public sealed class PublishedAppTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task The_published_app_signs_in_searches_and_shows_drift_and_topology()
     {
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1500, Height = 950 } });
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1680, Height = 950 } });
         var page = await context.NewPageAsync();
         var console = new List<string>();
         page.Console += (_, m) => console.Add($"{m.Type}: {m.Text}");
