@@ -272,6 +272,8 @@ public sealed partial class KubectlTests(FleetFixture fixture) : IClassFixture<F
         var ns = "rollout-" + version.Replace(".", "", StringComparison.Ordinal);
         var file = kubectl.WriteFile("web.yaml", string.Join("---\n", Manifest.Text(ns).Split("---\n")[..3]));
         await kubectl.OkAsync(cluster.Name, $"apply -f {file}");
+        // The first revision must exist before the image changes, or there is no history to undo to (a race under load).
+        await kubectl.OkAsync(cluster.Name, $"rollout status deploy/web -n {ns} --timeout=30s", TimeSpan.FromSeconds(40));
         await kubectl.OkAsync(cluster.Name, $"set image deploy/web -n {ns} web=nginx:1.28");
         Assert.Contains("successfully rolled out", await kubectl.OkAsync(cluster.Name, $"rollout status deploy/web -n {ns} --timeout=30s", TimeSpan.FromSeconds(40)), StringComparison.Ordinal);
         Assert.All(Fast.Objects(cluster, "pods", ns), p => Assert.Equal("nginx:1.28", (string?)p["spec"]!["containers"]![0]!["image"]));

@@ -26,6 +26,9 @@ public sealed class AccessFleetFixture : IAsyncLifetime
 
     public HttpClient Admin { get; private set; } = null!;
 
+    /// <summary>"sam", a viewer of the shop namespace of every cluster.</summary>
+    public HttpClient ShopViewer { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Fleet = await SimulatedFleet.StartAsync(new FleetOptions());
@@ -49,7 +52,15 @@ public sealed class AccessFleetFixture : IAsyncLifetime
         await TeamAsync("prod-viewers", "victor", new BindingRequest(TeamRole.Viewer, "environment=prod", "*"));
         await TeamAsync("shop", "sam", new BindingRequest(TeamRole.Viewer, "*", "shop"));
         await UserAsync("nina");
+        ShopViewer = Factory.CreateClient(await TokenAsync("sam"));
     }
+
+    /// <summary>The names of a kind's objects in one namespace of a simulated cluster, straight from the simulator.</summary>
+    public IReadOnlyList<string> Names(string cluster, string plural, string? @namespace, string group = "") =>
+        Fleet[cluster].ListJson(plural, @namespace, group)
+            .Select(j => JsonDocument.Parse(j).RootElement.GetProperty("metadata").GetProperty("name").GetString()!)
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     public async Task UserAsync(string name) =>
         (await Admin.PostAsJsonAsync("/api/admin/users", new CreateUserRequest(name, Password))).EnsureSuccessStatusCode();
@@ -69,6 +80,7 @@ public sealed class AccessFleetFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        ShopViewer?.Dispose();
         Admin.Dispose();
         await Factory.DisposeAsync();
         await _database.DisposeAsync();

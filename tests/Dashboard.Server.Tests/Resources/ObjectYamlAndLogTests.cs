@@ -1,3 +1,4 @@
+using Dashboard.Server.Tests.Access;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -9,7 +10,7 @@ namespace Dashboard.Server.Tests.Resources;
 
 /// <summary>An object's YAML (secrets hidden) and a pod's logs, fetched on demand from the simulated clusters.</summary>
 [Collection(DetailFleetCollection.Name)]
-public sealed class ObjectYamlAndLogTests(DetailFleetFixture fleet)
+public sealed class ObjectYamlAndLogTests(AccessFleetFixture fleet)
 {
     private const string Cluster = "gcp-staging";
 

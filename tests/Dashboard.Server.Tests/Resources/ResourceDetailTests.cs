@@ -1,3 +1,4 @@
+using Dashboard.Server.Tests.Access;
 using System.Net;
 using System.Text.Json;
 using Dashboard.Testing;
@@ -6,7 +7,7 @@ namespace Dashboard.Server.Tests.Resources;
 
 /// <summary>GET /api/objects/{plural}/{cluster}/{namespace}/{name} over real HTTP against the simulated fleet.</summary>
 [Collection(DetailFleetCollection.Name)]
-public sealed class ResourceDetailTests(DetailFleetFixture fleet)
+public sealed class ResourceDetailTests(AccessFleetFixture fleet)
 {
     private const string Cluster = "gcp-staging";
 
