@@ -129,6 +129,26 @@ public sealed class ScreensTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pods_log_follows_live_in_the_browser()
+    {
+        var pod = JsonDocument.Parse(_fleet["aws-prod"].ListJson("pods", "shop").First(j => j.Contains("\"storefront-", StringComparison.Ordinal)))
+            .RootElement.GetProperty("metadata").GetProperty("name").GetString()!;
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1500, Height = 900 } });
+        var page = await OpenAsync(context, $"resources/pods/aws-prod/shop/{pod}");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Logs" }).ClickAsync();
+        var text = page.Locator("[data-testid=log-text]");
+        await Assertions.Expect(text).ToContainTextAsync("starting storefront", new() { Timeout = 30_000 });
+
+        await page.Locator("[data-testid=log-follow] input").CheckAsync();
+        await Assertions.Expect(page.Locator("[data-testid=log-streaming]")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        var first = int.Parse((await text.GetAttributeAsync("data-lines"))!, System.Globalization.CultureInfo.InvariantCulture);
+        // The simulator writes a line a second or so: the page must grow without being asked again.
+        await page.WaitForFunctionAsync(
+            $"() => Number(document.querySelector('[data-testid=log-text]').dataset.lines) > {first + 1}", null, new() { Timeout = 20_000 });
+        await page.ScreenshotAsync("logs-follow");
+    }
+
+    [Fact]
     public async Task Hostile_text_in_an_object_is_shown_as_text()
     {
         _fleet["aws-prod"].Apply("""
