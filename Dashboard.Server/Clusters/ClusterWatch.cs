@@ -27,6 +27,9 @@ public sealed class ClusterWatch : IAsyncDisposable
 
     public ClusterHealth Health { get; }
 
+    /// <summary>The cluster's API client (null while it has no usable configuration): for reads beyond the watches.</summary>
+    public KubeApi? Api => _api;
+
     public Uri? Server => _api?.BaseUri ?? (Endpoint.Config?.Host is { } host ? new Uri(host) : null);
 
     public void Start(FleetStore store, Interner interner, IEnumerable<WatchedKind> kinds, ReflectorOptions options, TimeSpan probeInterval,

@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Dashboard.Server.Clusters;
 using Dashboard.Server.Watching;
-using k8s;
 
 namespace Dashboard.Server.Resources;
 
@@ -14,16 +12,13 @@ public sealed class ClusterCallException(int status, string message, Exception? 
 }
 
 /// <summary>
-/// Reads single objects and pod logs from the clusters on demand (the store holds only slim projections). One
-/// KubernetesClient per cluster, made from the same configuration its watch uses (every auth kind it supports),
-/// and made again when the cluster's configuration is replaced.
+/// Reads single objects and pod logs from the clusters on demand (the store holds only slim projections), through
+/// each cluster's own <see cref="KubeApi"/>: the client and credentials its watches use, one connection pool.
 /// </summary>
-public sealed class ClusterObjects(FleetWatcher fleet) : IDisposable
+public sealed class ClusterObjects(FleetWatcher fleet)
 {
     /// <summary>How long a GET may take; logs that follow are bounded by the browser staying, not by this.</summary>
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
-
-    private readonly ConcurrentDictionary<string, (KubernetesClientConfiguration Config, Kubernetes Client)> _clients = new(StringComparer.Ordinal);
 
     /// <summary>The cluster's watch, or null when no such cluster is registered.</summary>
     public ClusterWatch? Find(string cluster) => fleet.Clusters.FirstOrDefault(c => c.Name == cluster);
@@ -91,19 +86,23 @@ public sealed class ClusterObjects(FleetWatcher fleet) : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(ClusterWatch cluster, string path, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private static async Task<HttpResponseMessage> SendAsync(ClusterWatch cluster, string path, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
-        var client = Client(cluster);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, path));
-        request.Headers.Accept.ParseAdd("application/json");
+        if (cluster.Api is not { } api)
+        {
+            throw new ClusterCallException(StatusCodes.Status503ServiceUnavailable,
+                $"Cluster '{cluster.Name}' is not connected: {cluster.Endpoint.Error ?? cluster.Health.ConfigurationError ?? "it has no configuration"}");
+        }
+
         try
         {
-            if (client.Credentials is { } credentials)
+            var response = await api.OpenAsync(path, cancellationToken);
+            if (completion == HttpCompletionOption.ResponseContentRead)
             {
-                await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
             }
 
-            return await client.HttpClient.SendAsync(request, completion, cancellationToken);
+            return response;
         }
         catch (HttpRequestException e)
         {
@@ -122,48 +121,6 @@ public sealed class ClusterObjects(FleetWatcher fleet) : IDisposable
         }
     }
 
-    private Kubernetes Client(ClusterWatch cluster)
-    {
-        if (cluster.Endpoint.Config is not { } config)
-        {
-            throw new ClusterCallException(StatusCodes.Status503ServiceUnavailable,
-                $"Cluster '{cluster.Name}' is not connected: {cluster.Endpoint.Error ?? cluster.Health.ConfigurationError ?? "it has no configuration"}");
-        }
-
-        if (_clients.TryGetValue(cluster.Name, out var cached) && ReferenceEquals(cached.Config, config))
-        {
-            return cached.Client;
-        }
-
-        Kubernetes client;
-        try
-        {
-            client = new Kubernetes(config);
-        }
-        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or UriFormatException or InvalidOperationException
-                                      or System.Security.Cryptography.CryptographicException)
-        {
-            throw new ClusterCallException(StatusCodes.Status503ServiceUnavailable, $"Cluster '{cluster.Name}' cannot be used: {e.Message}", e);
-        }
-
-        var winner = _clients.AddOrUpdate(cluster.Name, (config, client), (_, old) =>
-        {
-            if (ReferenceEquals(old.Config, config))
-            {
-                return old; // another request made one first
-            }
-
-            old.Client.Dispose();
-            return (config, client);
-        });
-        if (!ReferenceEquals(winner.Client, client))
-        {
-            client.Dispose();
-        }
-
-        return winner.Client;
-    }
-
     /// <summary>The cluster's refusal in the dashboard's words: its 400s are the caller's (a bad container), the rest the cluster's.</summary>
     private static async Task ThrowUnlessSuccessAsync(ClusterWatch cluster, HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -172,7 +129,7 @@ public sealed class ClusterObjects(FleetWatcher fleet) : IDisposable
             return;
         }
 
-        var message = await ReadStatusMessageAsync(response, cancellationToken);
+        var message = await KubeApi.StatusMessageAsync(response, cancellationToken);
         var code = (int)response.StatusCode;
         throw code switch
         {
@@ -184,38 +141,4 @@ public sealed class ClusterObjects(FleetWatcher fleet) : IDisposable
         };
     }
 
-    private static async Task<string> ReadStatusMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        string body;
-        try
-        {
-            body = await response.Content.ReadAsStringAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            return response.ReasonPhrase ?? "no reason given";
-        }
-
-        try
-        {
-            using var status = JsonDocument.Parse(body);
-            body = status.RootElement.Str("message") ?? body;
-        }
-        catch (JsonException)
-        {
-            // not a Status object: keep the text
-        }
-
-        return body.Length <= 300 ? body : body[..300] + "…";
-    }
-
-    public void Dispose()
-    {
-        foreach (var (_, (_, client)) in _clients)
-        {
-            client.Dispose();
-        }
-
-        _clients.Clear();
-    }
 }

@@ -23,7 +23,6 @@ public static partial class ResourceDetailApi
     public static WebApplication MapResourceDetailApi(this WebApplication app)
     {
         var objects = new ClusterObjects(app.Services.GetRequiredService<FleetWatcher>());
-        app.Lifetime.ApplicationStopped.Register(objects.Dispose);
 
         var api = app.MapGroup("/api/objects/{plural}/{cluster}/{namespace}/{name}");
         api.MapGet("", (string plural, string cluster, string @namespace, string name, ClaimsPrincipal user, RightsStore rights,

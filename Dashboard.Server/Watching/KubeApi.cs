@@ -116,7 +116,11 @@ public sealed class KubeApi(IKubernetes client) : IDisposable
     /// <summary>How long the last successful request took to answer its headers.</summary>
     public TimeSpan? LastLatency { get; private set; }
 
-    private async Task<HttpResponseMessage> SendAsync(string pathAndQuery, CancellationToken cancellationToken)
+    /// <summary>
+    /// A GET with the cluster's credentials, answered as soon as its headers are in, whatever its status
+    /// (the caller decides what a 404 means). For one object or a pod's log; watches use <see cref="WatchAsync"/>.
+    /// </summary>
+    public async Task<HttpResponseMessage> OpenAsync(string pathAndQuery, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_client.BaseUri, pathAndQuery));
         request.Headers.Accept.ParseAdd("application/json");
@@ -130,32 +134,55 @@ public sealed class KubeApi(IKubernetes client) : IDisposable
         if (response.IsSuccessStatusCode)
         {
             LastLatency = Stopwatch.GetElapsedTime(started);
+        }
+
+        return response;
+    }
+
+    /// <summary>The message of a refusal: the Status object's, else the body's text, shortened.</summary>
+    public static async Task<string> StatusMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string body;
+        try
+        {
+            body = await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return response.ReasonPhrase ?? "no reason given";
+        }
+
+        try
+        {
+            using var status = JsonDocument.Parse(body);
+            body = status.RootElement.Str("message") ?? body;
+        }
+        catch (JsonException)
+        {
+            // not a Status object: keep the text
+        }
+
+        return body.Length <= 300 ? body : body[..300] + "…";
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        var response = await OpenAsync(pathAndQuery, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
             return response;
         }
 
         using (response)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            var message = body;
-            try
-            {
-                using var status = JsonDocument.Parse(body);
-                message = status.RootElement.Str("message") ?? body;
-            }
-            catch (JsonException)
-            {
-                // not a Status object: keep the text
-            }
-
+            var message = await StatusMessageAsync(response, cancellationToken);
             var retryAfter = response.Headers.RetryAfter?.Delta ??
                              (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
             throw new KubeApiException(response.StatusCode,
-                $"{(int)response.StatusCode} {response.ReasonPhrase} from {request.RequestUri?.GetLeftPart(UriPartial.Path)}: {Truncate(message)}",
+                $"{(int)response.StatusCode} {response.ReasonPhrase} from {response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Path)}: {message}",
                 retryAfter);
         }
     }
-
-    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
     public void Dispose() => _client.Dispose();
 }
