@@ -116,6 +116,7 @@ public sealed class FleetWatcher : IHostedService, IAsyncDisposable
 
         await watch.DisposeAsync();
         _store.RemoveCluster(name);
+        Usage.Remove(name);
         _logger.LogInformation("Stopped watching cluster {Cluster}", name);
         return true;
     }

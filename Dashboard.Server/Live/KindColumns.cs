@@ -1,14 +1,26 @@
 using System.Globalization;
+using Dashboard.Server.State;
 using Dashboard.Server.Watching;
 using Dashboard.Shared.Fleet;
 using Dashboard.Shared.Live;
 
 namespace Dashboard.Server.Live;
 
-/// <summary>A column: its header, how to sort by it (a typed value) and how to show it (text).</summary>
-public sealed record Column(string Name, string Type, int Priority, Func<Resource, IComparable?> Value, Func<Resource, string> Text)
+/// <summary>
+/// A column: its header, how to sort by it (a typed value) and how to show it (text), from the object and,
+/// for pods and nodes, its latest CPU and memory use (null where the cluster serves no metrics).
+/// </summary>
+public sealed record Column(string Name, string Type, int Priority,
+    Func<Resource, ResourceUsage?, IComparable?> Value, Func<Resource, ResourceUsage?, string> Text)
 {
     public ViewColumn Wire => new(Name, Type, Priority);
+
+    /// <summary>Whether the column shows use, which changes without the object changing.</summary>
+    public bool ShowsUsage => Type == "usage";
+
+    public IComparable? ValueOf(Resource resource, ResourceUsage? usage = null) => Value(resource, usage);
+
+    public string TextOf(Resource resource, ResourceUsage? usage = null) => Text(resource, usage);
 }
 
 /// <summary>
@@ -21,8 +33,8 @@ public static class KindColumns
     private static readonly Column Cluster = Text("Cluster", r => r.Meta.Cluster);
     private static readonly Column Namespace = Text("Namespace", r => r.Meta.Namespace ?? "");
     private static readonly Column Name = Text("Name", r => r.Meta.Name);
-    private static readonly Column Age = new("Age", "age", 0, r => r.Meta.CreatedUtc,
-        r => r.Meta.CreatedUtc?.ToString("O", CultureInfo.InvariantCulture) ?? "");
+    private static readonly Column Age = new("Age", "age", 0, (r, _) => r.Meta.CreatedUtc,
+        (r, _) => r.Meta.CreatedUtc?.ToString("O", CultureInfo.InvariantCulture) ?? "");
 
     private static readonly Dictionary<string, IReadOnlyList<Column>> Specific = new(StringComparer.Ordinal)
     {
@@ -32,6 +44,10 @@ public static class KindColumns
             Of<PodSpecInfo>("Status", "status", 0, p => p.Reason ?? p.Phase, p => p.Reason ?? p.Phase),
             Of<PodSpecInfo>("Restarts", "number", 0, p => p.Restarts, p => Num(p.Restarts)),
             Of<PodSpecInfo>("Node", "text", 0, p => p.Node, p => p.Node ?? ""),
+            Use<PodSpecInfo>("CPU", u => u.CpuMillicores, p => p.Resources is { } r ? Base(r.CpuRequestMilli, r.CpuLimitMilli) : 0, Cpu),
+            Use<PodSpecInfo>("Memory", u => u.MemoryBytes, p => p.Resources is { } r ? Base(r.MemoryRequestBytes, r.MemoryLimitBytes) : 0, Memory),
+            Of<PodSpecInfo>("Requests", "text", 1, p => p.Resources?.CpuRequestMilli, p => Amounts(p.Resources?.CpuRequestMilli, p.Resources?.MemoryRequestBytes)),
+            Of<PodSpecInfo>("Limits", "text", 1, p => p.Resources?.CpuLimitMilli, p => Amounts(p.Resources?.CpuLimitMilli, p.Resources?.MemoryLimitBytes)),
             Of<PodSpecInfo>("IP", "text", 1, p => p.PodIp, p => p.PodIp ?? ""),
             Of<PodSpecInfo>("Images", "text", 1, p => string.Join(", ", p.Images), p => string.Join(", ", p.Images)),
         ],
@@ -58,6 +74,8 @@ public static class KindColumns
             Of<NodeSpecInfo>("Roles", "text", 0, n => string.Join(",", n.Roles), n => n.Roles.Count == 0 ? "<none>" : string.Join(",", n.Roles)),
             Of<NodeSpecInfo>("Version", "text", 0, n => n.KubeletVersion, n => n.KubeletVersion ?? ""),
             Of<NodeSpecInfo>("Runtime", "text", 0, n => n.ContainerRuntime, n => n.ContainerRuntime ?? ""),
+            Use<NodeSpecInfo>("CPU", u => u.CpuMillicores, n => Quantity.Millicores(n.CpuAllocatable ?? n.CpuCapacity) ?? 0, Cpu),
+            Use<NodeSpecInfo>("Memory", u => u.MemoryBytes, n => Quantity.Bytes(n.MemoryAllocatable ?? n.MemoryCapacity) ?? 0, Memory),
             Of<NodeSpecInfo>("Internal IP", "text", 1, n => n.InternalIp, n => n.InternalIp ?? ""),
             Of<NodeSpecInfo>("OS image", "text", 1, n => n.OsImage, n => n.OsImage ?? ""),
         ],
@@ -184,8 +202,8 @@ public static class KindColumns
         };
         string Text(Resource r) => r.Spec is GenericSpecInfo g ? g.Fields.GetValueOrDefault(column.Name) ?? "" : "";
         return new Column(column.Name, type, column.Priority > 0 ? 1 : 0,
-            r => type == "number" && double.TryParse(Text(r), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : Text(r),
-            Text);
+            (r, _) => type == "number" && double.TryParse(Text(r), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : Text(r),
+            (r, _) => Text(r));
     }
 
     private static IReadOnlyList<Column> Workload(string? updated) =>
@@ -221,10 +239,53 @@ public static class KindColumns
         _ => $"{string.Join(",", addresses.Take(3))} + {addresses.Count - 3} more...",
     };
 
-    private static Column Text(string name, Func<Resource, string> value) => new(name, "text", 0, value, value);
+    private static Column Text(string name, Func<Resource, string> value) => new(name, "text", 0, (r, _) => value(r), (r, _) => value(r));
 
     private static Column Of<T>(string name, string type, int priority, Func<T, IComparable?> value, Func<T, string> text) where T : class =>
-        new(name, type, priority, r => r.Spec is T s ? value(s) : null, r => r.Spec is T s ? text(s) : "");
+        new(name, type, priority, (r, _) => r.Spec is T s ? value(s) : null, (r, _) => r.Spec is T s ? text(s) : "");
+
+    /// <summary>
+    /// Use, as kubectl top shows it ("250m", "1024Mi"), with its share of a base in brackets: a pod's request
+    /// (its limit when it asks for nothing), a node's allocatable. Empty while the cluster reports no use.
+    /// Sorted by the amount in use.
+    /// </summary>
+    private static Column Use<T>(string name, Func<ResourceUsage, long> used, Func<T, long> baseOf, Func<long, string> format) where T : class =>
+        new(name, "usage", 0,
+            (_, u) => u is null ? null : used(u),
+            (r, u) =>
+            {
+                if (u is null || r.Spec is not T spec)
+                {
+                    return "";
+                }
+
+                var amount = used(u);
+                var of = baseOf(spec);
+                return of > 0 ? $"{format(amount)} ({(int)Math.Round(100.0 * amount / of)}%)" : format(amount);
+            });
+
+    /// <summary>What a pod's use is measured against: its request, else its limit, else nothing.</summary>
+    private static long Base(long request, long limit) => request > 0 ? request : limit;
+
+    private static string Cpu(long millicores) => $"{millicores.ToString(CultureInfo.InvariantCulture)}m";
+
+    private static string Memory(long bytes) => $"{(bytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)}Mi";
+
+    private static string Amounts(long? cpu, long? memory)
+    {
+        var parts = new List<string>(2);
+        if (cpu > 0)
+        {
+            parts.Add($"cpu {Cpu(cpu.Value)}");
+        }
+
+        if (memory > 0)
+        {
+            parts.Add($"memory {Memory(memory.Value)}");
+        }
+
+        return parts.Count == 0 ? "<none>" : string.Join(", ", parts);
+    }
 
     private static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
 

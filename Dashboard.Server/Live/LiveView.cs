@@ -18,12 +18,14 @@ public sealed class LiveView
     private readonly Column _sortColumn;
     private readonly EntryComparer _comparer;
     private readonly Func<Resource, bool> _filter;
+    private readonly UsageStore? _usage;
 
-    public LiveView(string key, WatchedKind kind, ViewQuery query, AccessScope scope, ClusterDirectory clusters)
+    public LiveView(string key, WatchedKind kind, ViewQuery query, AccessScope scope, ClusterDirectory clusters, UsageStore? usage = null)
     {
         Key = key;
         Kind = kind;
         Columns = KindColumns.For(kind);
+        _usage = Columns.Any(c => c.ShowsUsage) ? usage : null;
         _sortColumn = Columns.FirstOrDefault(c => c.Name.Equals(query.Sort ?? "", StringComparison.OrdinalIgnoreCase))
                       ?? Columns.First(c => c.Name == "Name");
         _comparer = new EntryComparer(query.Descending);
@@ -74,7 +76,7 @@ public sealed class LiveView
         {
             foreach (var resource in resources.Where(_filter))
             {
-                var entry = new Entry(KeyOf(resource), _sortColumn.Value(resource), resource, Row(resource));
+                var entry = NewEntry(KeyOf(resource), resource);
                 _byKey[entry.Key] = entry;
                 _sorted.Add(entry);
             }
@@ -98,7 +100,7 @@ public sealed class LiveView
 
             if (change.Type == ChangeType.Upsert && _filter(change.Resource))
             {
-                var entry = new Entry(key, _sortColumn.Value(change.Resource), change.Resource, Row(change.Resource));
+                var entry = NewEntry(key, change.Resource);
                 var index = _sorted.BinarySearch(entry, _comparer);
                 _sorted.Insert(index < 0 ? ~index : index, entry);
                 _byKey[key] = entry;
@@ -132,9 +134,60 @@ public sealed class LiveView
         }
     }
 
-    public ViewRow Row(Resource resource) =>
-        new(KeyOf(resource), resource.Meta.Cluster, resource.Meta.Namespace, resource.Meta.Name, resource.Meta.ResourceVersion,
-            Columns.Select(c => c.Text(resource)).ToArray());
+    /// <summary>
+    /// New CPU and memory figures for a cluster: the rows whose use changed are made again (their version
+    /// carries the use, so browsers showing them get them); a view sorted by use is sorted again.
+    /// </summary>
+    public void RefreshUsage(string cluster)
+    {
+        if (_usage is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var touched = false;
+            for (var i = 0; i < _sorted.Count; i++)
+            {
+                var entry = _sorted[i];
+                var meta = entry.Resource.Meta;
+                if (meta.Cluster != cluster ||
+                    ReferenceEquals(_usage.Get(cluster, Kind.Kind, meta.Namespace, meta.Name), entry.Usage))
+                {
+                    continue;
+                }
+
+                _sorted[i] = _byKey[entry.Key] = NewEntry(entry.Key, entry.Resource);
+                touched = true;
+            }
+
+            if (touched)
+            {
+                if (_sortColumn.ShowsUsage)
+                {
+                    _sorted.Sort(_comparer);
+                }
+
+                Version++;
+            }
+        }
+    }
+
+    private Entry NewEntry(string key, Resource resource)
+    {
+        var meta = resource.Meta;
+        var usage = _usage?.Get(meta.Cluster, Kind.Kind, meta.Namespace, meta.Name);
+        var cells = new string[Columns.Count];
+        for (var i = 0; i < cells.Length; i++)
+        {
+            cells[i] = Columns[i].Text(resource, usage);
+        }
+
+        // The version tells browsers a row changed: the object's, and the use shown with it.
+        var version = usage is null ? meta.ResourceVersion : $"{meta.ResourceVersion}.{usage.CpuMillicores}.{usage.MemoryBytes}";
+        return new Entry(key, _sortColumn.Value(resource, usage), resource, new ViewRow(key, meta.Cluster, meta.Namespace, meta.Name, version, cells), usage);
+    }
 
     public static string KeyOf(Resource resource) => $"{resource.Meta.Cluster}/{resource.Meta.Uid}";
 
@@ -187,7 +240,7 @@ public sealed class LiveView
         _ => null,
     };
 
-    private sealed record Entry(string Key, IComparable? SortValue, Resource Resource, ViewRow Row);
+    private sealed record Entry(string Key, IComparable? SortValue, Resource Resource, ViewRow Row, ResourceUsage? Usage);
 
     /// <summary>The sort column's value, then cluster, namespace, name and key: a total order, so positions are stable.</summary>
     private sealed class EntryComparer(bool descending) : IComparer<Entry>

@@ -14,15 +14,21 @@ public sealed class ViewRegistry : IDisposable
 {
     private readonly FleetStore _store;
     private readonly ClusterDirectory _clusters;
+    private readonly UsageStore? _usage;
     private readonly Dictionary<string, List<LiveView>> _byKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LiveView> _byKey = new(StringComparer.Ordinal);
     private readonly IDisposable _subscription;
 
-    public ViewRegistry(FleetStore store, ClusterDirectory clusters)
+    public ViewRegistry(FleetStore store, ClusterDirectory clusters, UsageStore? usage = null)
     {
         _store = store;
         _clusters = clusters;
+        _usage = usage;
         _subscription = store.Subscribe(OnChange, out _);
+        if (usage is not null)
+        {
+            usage.Changed += OnUsageChanged;
+        }
     }
 
     public int Count => _store.Locked(() => _byKey.Count);
@@ -41,7 +47,7 @@ public sealed class ViewRegistry : IDisposable
         {
             if (!_byKey.TryGetValue(key, out var view))
             {
-                view = new LiveView(key, kind, query, scope, _clusters);
+                view = new LiveView(key, kind, query, scope, _clusters, _usage);
                 view.Load(_store.List(kind.Kind));
                 _byKey[key] = view;
                 if (!_byKind.TryGetValue(kind.Kind, out var views))
@@ -94,7 +100,28 @@ public sealed class ViewRegistry : IDisposable
         }
     }
 
+    /// <summary>New use figures for a cluster's pods or nodes: the views of that kind make the changed rows again.</summary>
+    private void OnUsageChanged(string cluster, string kind) => _store.Locked(() =>
+    {
+        if (_byKind.TryGetValue(kind, out var views))
+        {
+            foreach (var view in views)
+            {
+                view.RefreshUsage(cluster);
+            }
+        }
+
+        return true;
+    });
+
     private static string Join(IEnumerable<string>? values) => values is null ? "" : string.Join(',', values.Order(StringComparer.Ordinal));
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        if (_usage is not null)
+        {
+            _usage.Changed -= OnUsageChanged;
+        }
+    }
 }

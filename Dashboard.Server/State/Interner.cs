@@ -14,10 +14,14 @@ public sealed class Interner
     private readonly ConcurrentDictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<LabelKey, IReadOnlyDictionary<string, string>> _labelSets = new();
     private readonly ConcurrentDictionary<ListKey, IReadOnlyList<string>> _lists = new();
+    private readonly ConcurrentDictionary<object, object> _values = new();
 
     public string Intern(string value) => _strings.GetOrAdd(value, value);
 
     public string? InternOrNull(string? value) => value is null ? null : Intern(value);
+
+    /// <summary>One shared instance per distinct value of a small record (pods of one template ask for the same resources).</summary>
+    public T? Share<T>(T? value) where T : class => value is null ? null : (T)_values.GetOrAdd(value, value);
 
     public IReadOnlyDictionary<string, string> Labels(List<KeyValuePair<string, string>>? pairs)
     {

@@ -37,3 +37,23 @@ public static class Quantity
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var plain) ? plain : null;
     }
 }
+
+/// <summary>A pod's requests and limits, added up container by container as they are read.</summary>
+public struct ResourceSum
+{
+    private long _cpuRequest, _cpuLimit, _memoryRequest, _memoryLimit;
+    private bool _any;
+
+    public void Add(string? cpuRequest, string? cpuLimit, string? memoryRequest, string? memoryLimit)
+    {
+        _cpuRequest += Quantity.Millicores(cpuRequest) ?? 0;
+        _cpuLimit += Quantity.Millicores(cpuLimit) ?? 0;
+        _memoryRequest += Quantity.Bytes(memoryRequest) ?? 0;
+        _memoryLimit += Quantity.Bytes(memoryLimit) ?? 0;
+        _any |= cpuRequest is not null || cpuLimit is not null || memoryRequest is not null || memoryLimit is not null;
+    }
+
+    /// <summary>The sums, or null when no container said anything.</summary>
+    public readonly Dashboard.Shared.Fleet.ComputeResources? Result =>
+        _any ? new(_cpuRequest, _cpuLimit, _memoryRequest, _memoryLimit) : null;
+}

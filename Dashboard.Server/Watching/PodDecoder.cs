@@ -77,6 +77,7 @@ public static class PodDecoder
         public (string Kind, string Name, string Uid)? Owner;
         public string? NodeName;
         public List<string>? Images;
+        public ResourceSum Resources;
         public string? Phase;
         public string? Reason;
         public string? PodIp;
@@ -117,7 +118,8 @@ public static class PodDecoder
                 interner.List(images),
                 Started,
                 Ready,
-                interner.InternOrNull(QosClass));
+                interner.InternOrNull(QosClass),
+                interner.Share(Resources.Result));
             return new Resource(kind, meta, spec);
         }
     }
@@ -263,6 +265,7 @@ public static class PodDecoder
             {
                 r.Read();
                 p.Images = [];
+                p.Resources = default;
                 ForEachItem(ref r, p, static (ref Utf8JsonReader c, Pod q) =>
                 {
                     string? image = null;
@@ -270,11 +273,15 @@ public static class PodDecoder
                     {
                         while (c.Read() && c.TokenType == JsonTokenType.PropertyName)
                         {
-                            var isImage = c.ValueTextEquals("image"u8);
+                            var which = c.ValueTextEquals("image"u8) ? 1 : c.ValueTextEquals("resources"u8) ? 2 : 0;
                             c.Read();
-                            if (isImage)
+                            if (which == 1)
                             {
                                 image = Scalar(ref c);
+                            }
+                            else if (which == 2)
+                            {
+                                ReadResources(ref c, q);
                             }
                             else
                             {
@@ -410,6 +417,44 @@ public static class PodDecoder
                 SkipValue(ref r);
             }
         });
+
+    /// <summary>A container's resources: requests and limits of cpu and memory, added to the pod's sums.</summary>
+    private static void ReadResources(ref Utf8JsonReader reader, Pod pod)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            SkipValue(ref reader);
+            return;
+        }
+
+        string? cpuRequest = null, cpuLimit = null, memoryRequest = null, memoryLimit = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var which = reader.ValueTextEquals("requests"u8) ? 1 : reader.ValueTextEquals("limits"u8) ? 2 : 0;
+            reader.Read();
+            if (which == 0 || reader.TokenType != JsonTokenType.StartObject)
+            {
+                SkipValue(ref reader);
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var resource = reader.ValueTextEquals("cpu"u8) ? 1 : reader.ValueTextEquals("memory"u8) ? 2 : 0;
+                reader.Read();
+                var value = Scalar(ref reader);
+                switch ((which, resource))
+                {
+                    case (1, 1): cpuRequest = value; break;
+                    case (1, 2): memoryRequest = value; break;
+                    case (2, 1): cpuLimit = value; break;
+                    case (2, 2): memoryLimit = value; break;
+                }
+            }
+        }
+
+        pod.Resources.Add(cpuRequest, cpuLimit, memoryRequest, memoryLimit);
+    }
 
     /// <summary>state.waiting.reason, else state.terminated.reason.</summary>
     private static string? StateReason(ref Utf8JsonReader reader)

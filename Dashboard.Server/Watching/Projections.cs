@@ -60,6 +60,13 @@ public static class Projections
         }
 
         var podReady = status.Items("conditions").Any(c => c.Str("type") == "Ready" && c.Str("status") == "True");
+        var resources = new ResourceSum();
+        foreach (var c in spec.Items("containers"))
+        {
+            var r = c.Get("resources");
+            resources.Add(r.Get("requests").Str("cpu"), r.Get("limits").Str("cpu"), r.Get("requests").Str("memory"), r.Get("limits").Str("memory"));
+        }
+
         return new PodSpecInfo(
             interner.Intern(phase),
             interner.InternOrNull(reason),
@@ -71,7 +78,8 @@ public static class Projections
             interner.List(spec.Items("containers").Select(c => c.Str("image") ?? "").ToList()),
             status.Time("startTime"),
             podReady,
-            interner.InternOrNull(status.Str("qosClass")));
+            interner.InternOrNull(status.Str("qosClass")),
+            interner.Share(resources.Result));
     }
 
     public static object? Node(JsonElement item, Interner interner)
@@ -95,7 +103,9 @@ public static class Projections
             status.Items("addresses").Where(a => a.Str("type") == "InternalIP").Select(a => a.Str("address")).FirstOrDefault(),
             interner.List(roles),
             interner.InternOrNull(status.Get("capacity").Str("cpu")),
-            interner.InternOrNull(status.Get("capacity").Str("memory")));
+            interner.InternOrNull(status.Get("capacity").Str("memory")),
+            interner.InternOrNull(status.Get("allocatable").Str("cpu")),
+            interner.InternOrNull(status.Get("allocatable").Str("memory")));
     }
 
     public static object? Workload(JsonElement item, Interner interner)

@@ -30,7 +30,14 @@ public sealed record PodSpecInfo(
     IReadOnlyList<string> Images,
     DateTime? StartedUtc,
     bool Ready,
-    string? QosClass);
+    string? QosClass,
+    ComputeResources? Resources = null);
+
+/// <summary>
+/// What a pod's containers ask for and may use at most, summed over its containers (0 = not set), as
+/// kubectl describe shows them: CPU in millicores, memory in bytes.
+/// </summary>
+public sealed record ComputeResources(long CpuRequestMilli, long CpuLimitMilli, long MemoryRequestBytes, long MemoryLimitBytes);
 
 public sealed record NodeSpecInfo(
     bool Ready,
@@ -42,7 +49,9 @@ public sealed record NodeSpecInfo(
     string? InternalIp,
     IReadOnlyList<string> Roles,
     string? CpuCapacity,
-    string? MemoryCapacity);
+    string? MemoryCapacity,
+    string? CpuAllocatable = null,
+    string? MemoryAllocatable = null);
 
 public sealed record WorkloadSpecInfo(
     int Desired,

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Dashboard.Shared.Live;
 using Dashboard.Simulator;
 using Dashboard.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Server.Tests.Fleet;
@@ -119,6 +121,46 @@ public sealed class FleetApiTests : IAsyncLifetime
         Assert.All(pods, p => Assert.True(p.GetProperty("cpuMillicores").GetInt64() > 0));
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/usage/services")).StatusCode);
     }
+
+    [Fact]
+    public async Task Pod_and_node_tables_show_use_against_requests_and_allocatable_live()
+    {
+        await using var hub = _factory.Hub(await _factory.TokenAsync());
+        await hub.StartAsync();
+        var shopPods = new ViewQuery("pods", Clusters: ["gcp-staging"], Namespaces: ["shop"], Count: 500);
+        ViewSnapshot pods = null!;
+        await Network.WaitUntilAsync(async () =>
+        {
+            pods = await hub.InvokeAsync<ViewSnapshot>(nameof(IFleetHub.Subscribe), shopPods);
+            var cpu = Index(pods, "CPU");
+            var running = pods.Rows.Where(r => r.Cells[Index(pods, "Status")] == "Running").ToList();
+            return running.Count > 0 && running.All(r => r.Cells[cpu].Length > 0);
+        }, TimeSpan.FromSeconds(30), "CPU figures in the running pods' rows");
+
+        using var usage = JsonDocument.Parse(await _http.GetStringAsync("/api/usage/pods?cluster=gcp-staging&namespace=shop"));
+        var byName = usage.RootElement.EnumerateArray().ToDictionary(u => u.GetProperty("name").GetString()!);
+        var running = pods.Rows.Where(r => r.Cells[Index(pods, "Status")] == "Running").ToList();
+        Assert.NotEmpty(running);
+        foreach (var row in running)
+        {
+            // The simulator's pods ask for 100m and 128Mi per container: the share is of that request.
+            Assert.Matches(@"^\d+m \(\d+%\)$", row.Cells[Index(pods, "CPU")]);
+            Assert.Matches(@"^\d+Mi \(\d+%\)$", row.Cells[Index(pods, "Memory")]);
+            Assert.StartsWith("cpu 100m, memory 128Mi", row.Cells[Index(pods, "Requests")], StringComparison.Ordinal);
+            Assert.True(byName.ContainsKey(row.Name), $"{row.Name} has use in /api/usage");
+        }
+
+        var nodes = await hub.InvokeAsync<ViewSnapshot>(nameof(IFleetHub.Subscribe), new ViewQuery("nodes", Clusters: ["aws-prod"], Sort: "CPU", Descending: true));
+        await Network.WaitUntilAsync(async () =>
+        {
+            nodes = await hub.InvokeAsync<ViewSnapshot>(nameof(IFleetHub.Subscribe), new ViewQuery("nodes", Clusters: ["aws-prod"], Sort: "CPU", Descending: true));
+            return nodes.Rows.All(r => r.Cells[Index(nodes, "CPU")].EndsWith("%)", StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(30), "CPU figures of aws-prod's nodes");
+        var millicores = nodes.Rows.Select(r => long.Parse(r.Cells[Index(nodes, "CPU")].Split('m')[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(millicores.OrderDescending(), millicores); // sorted by use, busiest first
+    }
+
+    private static int Index(ViewSnapshot view, string column) => view.Columns.ToList().FindIndex(c => c.Name == column);
 
     [Fact]
     public async Task A_crds_objects_are_watched_on_demand_with_its_printer_columns()

@@ -17,7 +17,21 @@ public sealed class PodDecoderTests
         """{"metadata":{"name":"<script>alert(1)</script>","uid":7,"labels":{"a":1,"b":null,"c":{"x":1}},"ownerReferences":"nope"},"spec":{"containers":"x","nodeName":{"n":1}},"status":{"containerStatuses":[{"ready":"yes","restartCount":"many"},5]}}""",
         """{"metadata":{"name":"going","namespace":"n","uid":"u","resourceVersion":"9","deletionTimestamp":"2026-11-01T00:00:00Z","ownerReferences":[{"kind":"A","name":"a","uid":"1"},{"kind":"B","name":"b","uid":"2","controller":true},{"kind":"C","name":"c","uid":"3"}]},"spec":{"containers":[{"name":"x"},{"image":"i:1"}]},"status":{"phase":"Running","reason":"Evicted","containerStatuses":[{"ready":false,"restartCount":1,"state":{"terminated":{"reason":"OOMKilled"}}},{"ready":true,"state":{"waiting":{"reason":"Ignored"}}}],"conditions":[{"type":"Ready","status":"False"},{"status":"True","type":"Ready"}]}}""",
         """{"metadata":{},"spec":{},"status":{}}""",
+        SizedPod,
     };
+
+    private const string SizedPod =
+        """{"metadata":{"name":"sized","uid":"s"},"spec":{"containers":[{"image":"a","resources":{"requests":{"cpu":"250m","memory":"128Mi"},"limits":{"cpu":"0.5","memory":"1Gi"}}},{"image":"b","resources":{"requests":{"cpu":1,"memory":"64Mi","nvidia.com/gpu":"1"}}},{"image":"c","resources":"odd"},{"image":"d","resources":{"limits":[1]}}]},"status":{}}""";
+
+    [Fact]
+    public void Sums_the_requests_and_limits_of_a_pods_containers()
+    {
+        var line = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes($$"""{"type":"ADDED","object":{{SizedPod}}}"""));
+
+        var pod = (Dashboard.Shared.Fleet.PodSpecInfo)PodDecoder.Decode(line, WatchedKinds.ByPlural["pods"], "c1", new Interner()).Resource!.Spec!;
+
+        Assert.Equal(new Dashboard.Shared.Fleet.ComputeResources(1250, 500, 192L << 20, 1L << 30), pod.Resources);
+    }
 
     [Theory]
     [MemberData(nameof(Pods))]

@@ -10,7 +10,7 @@ public sealed class KindColumnTests
     private static Dictionary<string, string> Row(string plural, string json)
     {
         var resource = Objects.Project(plural, json);
-        return KindColumns.For(WatchedKinds.ByPlural[plural]).ToDictionary(c => c.Name, c => c.Text(resource));
+        return KindColumns.For(WatchedKinds.ByPlural[plural]).ToDictionary(c => c.Name, c => c.TextOf(resource));
     }
 
     private static string Wrap(string kind, string body, string? @namespace = "prod") =>
@@ -144,9 +144,56 @@ public sealed class KindColumnTests
     {
         var data = KindColumns.For(WatchedKinds.ByPlural["configmaps"]).Single(c => c.Name == "Data");
 
-        var nine = data.Value(Objects.Project("configmaps", Wrap("ConfigMap", """ "data":{"a":"","b":"","c":"","d":"","e":"","f":"","g":"","h":"","i":""} """)));
-        var ten = data.Value(Objects.Project("configmaps", Wrap("ConfigMap", """ "data":{"a":"","b":"","c":"","d":"","e":"","f":"","g":"","h":"","i":"","j":""} """)));
+        var nine = data.ValueOf(Objects.Project("configmaps", Wrap("ConfigMap", """ "data":{"a":"","b":"","c":"","d":"","e":"","f":"","g":"","h":"","i":""} """)));
+        var ten = data.ValueOf(Objects.Project("configmaps", Wrap("ConfigMap", """ "data":{"a":"","b":"","c":"","d":"","e":"","f":"","g":"","h":"","i":"","j":""} """)));
 
         Assert.True(nine!.CompareTo(ten) < 0);
+    }
+
+    [Fact]
+    public void Pod_shows_use_against_its_request_and_its_requests_and_limits()
+    {
+        var pod = Objects.Project("pods", Wrap("Pod", """
+            "spec":{"containers":[{"name":"a","image":"a","resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"memory":"1Gi"}}},
+                                  {"name":"b","image":"b","resources":{"limits":{"cpu":"1"}}}]},"status":{"phase":"Running"}
+            """));
+        var columns = KindColumns.For(WatchedKinds.ByPlural["pods"]);
+        var usage = new Dashboard.Shared.Fleet.ResourceUsage("aws-prod", "prod", "x", 150, 384L << 20, DateTime.UtcNow);
+
+        var row = columns.ToDictionary(c => c.Name, c => c.TextOf(pod, usage));
+        var unknown = columns.ToDictionary(c => c.Name, c => c.TextOf(pod));
+
+        Assert.Equal(("150m (75%)", "384Mi (150%)"), (row["CPU"], row["Memory"]));
+        Assert.Equal(("cpu 200m, memory 256Mi", "cpu 1000m, memory 1024Mi"), (row["Requests"], row["Limits"]));
+        Assert.Equal(("", ""), (unknown["CPU"], unknown["Memory"])); // no metrics server: nothing made up
+        Assert.Equal(150L, columns.Single(c => c.Name == "CPU").ValueOf(pod, usage));
+        Assert.All(columns.Where(c => c.Name is "CPU" or "Memory"), c => Assert.Equal("usage", c.Type));
+    }
+
+    [Fact]
+    public void Pod_without_requests_is_measured_against_its_limit_or_shows_use_alone()
+    {
+        var limited = Objects.Project("pods", Wrap("Pod", """ "spec":{"containers":[{"name":"a","image":"a","resources":{"limits":{"cpu":"500m"}}}]} """));
+        var open = Objects.Project("pods", Wrap("Pod", """ "spec":{"containers":[{"name":"a","image":"a"}]} """));
+        var cpu = KindColumns.For(WatchedKinds.ByPlural["pods"]).Single(c => c.Name == "CPU");
+        var usage = new Dashboard.Shared.Fleet.ResourceUsage("aws-prod", "prod", "x", 50, 0, null);
+
+        Assert.Equal("50m (10%)", cpu.TextOf(limited, usage));
+        Assert.Equal("50m", cpu.TextOf(open, usage));
+        Assert.Equal("<none>", KindColumns.For(WatchedKinds.ByPlural["pods"]).Single(c => c.Name == "Requests").TextOf(open));
+    }
+
+    [Fact]
+    public void Node_shows_use_against_its_allocatable_as_kubectl_top_nodes_does()
+    {
+        var node = Objects.Project("nodes", Wrap("Node", """
+            "status":{"capacity":{"cpu":"8","memory":"32Gi"},"allocatable":{"cpu":"7910m","memory":"29Gi"}}
+            """, null));
+        var columns = KindColumns.For(WatchedKinds.ByPlural["nodes"]);
+        var usage = new Dashboard.Shared.Fleet.ResourceUsage("aws-prod", null, "x", 3955, 29L << 29, null);
+
+        var row = columns.ToDictionary(c => c.Name, c => c.TextOf(node, usage));
+
+        Assert.Equal(("3955m (50%)", "14848Mi (50%)"), (row["CPU"], row["Memory"]));
     }
 }
