@@ -13,7 +13,7 @@ namespace Dashboard.Client.Resources;
 /// <see cref="InitialState"/> and every change is reported through <see cref="StateChanged"/> (the page
 /// keeps it in the address).
 /// </summary>
-public sealed partial class LiveResourceTable
+public sealed partial class LiveResourceTable : IHandleEvent
 {
     private const float RowHeight = 37;
     private static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(100);
@@ -27,6 +27,7 @@ public sealed partial class LiveResourceTable
     private bool _descending;
     private string? _error;
     private bool _renderPending;
+    private bool _reportPending;
     private bool _chooserOpen;
     private Dictionary<string, bool> _shown = [];
     private ColumnPreference? _preference;
@@ -88,10 +89,12 @@ public sealed partial class LiveResourceTable
     {
         (_clusters, _namespaces, _text, _sort, _descending) =
             (InitialState.Clusters, InitialState.Namespaces, InitialState.Text, InitialState.Sort, InitialState.Descending);
-        _shown = await Preference.LoadAsync(Kind);
         try
         {
-            _view = await Views.OpenAsync(Query(0, InitialCount));
+            // The view is asked for first: the server's answer is the longer wait.
+            var opening = Views.OpenAsync(Query(0, InitialCount));
+            _shown = await Preference.LoadAsync(Kind);
+            _view = await opening;
             _view.Changed += OnViewChanged;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -136,28 +139,65 @@ public sealed partial class LiveResourceTable
         return new(_view.Rows.Skip(skip).Take(wanted).ToList(), _view.Total);
     }
 
-    /// <summary>The user changed what the view holds: the server's view follows, then whoever keeps the state hears.</summary>
+    /// <summary>
+    /// The user changed what the view holds: the request to the server goes first and nothing is rendered
+    /// before it has gone (see <see cref="IHandleEvent.HandleEventAsync"/>); the rows are shown as soon as
+    /// the answer is in, and whoever keeps the state hears after that (the page writes the address, which
+    /// re-renders it).
+    /// </summary>
     private async Task ChangeAsync()
     {
-        await StateChanged.InvokeAsync(State);
-        if (_view is null)
+        if (_view is not null)
+        {
+            try
+            {
+                _error = null;
+                await _view.ChangeAsync(Query(0, Math.Max(_view.Query.Count, InitialCount)));
+                if (_virtualize is not null)
+                {
+                    await _virtualize.RefreshDataAsync();
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _error = $"The view could not be changed: {e.Message}";
+            }
+        }
+
+        ReportStateSoon();
+    }
+
+    /// <summary>
+    /// Tells whoever keeps the state, a render interval later (the browser paints the rows first; a burst
+    /// of changes, keystrokes say, is told once).
+    /// </summary>
+    private void ReportStateSoon()
+    {
+        if (_reportPending)
         {
             return;
         }
 
-        try
-        {
-            _error = null;
-            await _view.ChangeAsync(Query(0, Math.Max(_view.Query.Count, InitialCount)));
-            if (_virtualize is not null)
-            {
-                await _virtualize.RefreshDataAsync();
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _error = $"The view could not be changed: {e.Message}";
-        }
+        _reportPending = true;
+        _ = ReportStateAsync();
+    }
+
+    private async Task ReportStateAsync()
+    {
+        await Task.Delay(RenderInterval, Time);
+        _reportPending = false;
+        await InvokeAsync(() => StateChanged.InvokeAsync(State));
+    }
+
+    /// <summary>
+    /// An event handler's work first, then one render: unlike ComponentBase, no render of the whole table
+    /// between the handler's first step and its end, which would hold back the hub request it just queued
+    /// (WebAssembly runs on one thread: the request goes out only once the handler yields).
+    /// </summary>
+    async Task IHandleEvent.HandleEventAsync(EventCallbackWorkItem callback, object? arg)
+    {
+        await callback.InvokeAsync(arg);
+        StateHasChanged();
     }
 
     private Task OnTextChanged(string? text)

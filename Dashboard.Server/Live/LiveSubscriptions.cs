@@ -69,7 +69,7 @@ public sealed class LiveSubscriptions(ViewRegistry views, TimeProvider time)
         }
     }
 
-    /// <summary>Drops subscriptions whose browser did not come back in time.</summary>
+    /// <summary>Drops subscriptions whose browser did not come back in time, and views nobody came back to.</summary>
     public void Sweep()
     {
         var now = time.GetUtcNow();
@@ -80,6 +80,8 @@ public sealed class LiveSubscriptions(ViewRegistry views, TimeProvider time)
                 views.Release(entry.Subscription.View);
             }
         }
+
+        views.Sweep();
     }
 
     private ViewSubscription Find(string id, string owner) =>

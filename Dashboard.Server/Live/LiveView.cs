@@ -14,15 +14,18 @@ public sealed class LiveView
 {
     private readonly Lock _gate = new();
     private readonly List<Entry> _sorted = [];
-    private readonly Dictionary<string, Entry> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Cluster, string Uid), Entry> _byKey = [];
     private readonly Column _sortColumn;
     private readonly EntryComparer _comparer;
     private readonly Func<Resource, bool> _filter;
     private readonly UsageStore? _usage;
 
-    public LiveView(string key, WatchedKind kind, ViewQuery query, AccessScope scope, ClusterDirectory clusters, UsageStore? usage = null)
+    public LiveView(string key, WatchedKind kind, ViewQuery query, AccessScope scope, ClusterDirectory clusters, UsageStore? usage = null,
+        string? baseKey = null)
     {
         Key = key;
+        BaseKey = baseKey ?? key;
+        Text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
         Kind = kind;
         Columns = KindColumns.For(kind);
         _usage = Columns.Any(c => c.ShowsUsage) ? usage : null;
@@ -37,6 +40,12 @@ public sealed class LiveView
     public string ScopeKey { get; }
 
     public string Key { get; }
+
+    /// <summary>The key of the same view without its text filter: views sharing it differ only in the text.</summary>
+    public string BaseKey { get; }
+
+    /// <summary>The text filter, trimmed (null for none).</summary>
+    public string? Text { get; }
 
     public WatchedKind Kind { get; }
 
@@ -59,7 +68,7 @@ public sealed class LiveView
     }
 
     /// <summary>Filters everything again (a cluster's labels changed, and with them who may see what).</summary>
-    public void Reload(IEnumerable<Resource> resources)
+    public void Reload(IReadOnlyCollection<Resource> resources)
     {
         lock (_gate)
         {
@@ -70,25 +79,82 @@ public sealed class LiveView
         Load(resources);
     }
 
-    public void Load(IEnumerable<Resource> resources)
+    public void Load(IReadOnlyCollection<Resource> resources)
     {
         lock (_gate)
         {
-            foreach (var resource in resources.Where(_filter))
+            var entries = new List<Entry>(resources.Count);
+            _byKey.EnsureCapacity(resources.Count);
+            foreach (var resource in resources)
             {
-                var entry = NewEntry(KeyOf(resource), resource);
-                _byKey[entry.Key] = entry;
-                _sorted.Add(entry);
+                if (_filter(resource))
+                {
+                    var entry = NewEntry(resource);
+                    _byKey[KeyOf(entry)] = entry;
+                    entries.Add(entry);
+                }
             }
 
-            _sorted.Sort(_comparer);
+            _sorted.Clear();
+            _sorted.AddRange(Sorted(entries));
             Version++;
+        }
+    }
+
+    /// <summary>A large set is sorted in two halves at once and merged (a first view of 150k pods is waited for).</summary>
+    private IEnumerable<Entry> Sorted(List<Entry> entries)
+    {
+        if (entries.Count < ParallelSortAbove || Environment.ProcessorCount < 2)
+        {
+            entries.Sort(_comparer);
+            return entries;
+        }
+
+        var all = entries.ToArray();
+        var mid = all.Length / 2;
+        Parallel.Invoke(() => Array.Sort(all, 0, mid, _comparer), () => Array.Sort(all, mid, all.Length - mid, _comparer));
+        var merged = new Entry[all.Length];
+        int a = 0, b = mid, m = 0;
+        while (a < mid && b < all.Length)
+        {
+            merged[m++] = _comparer.Compare(all[a], all[b]) <= 0 ? all[a++] : all[b++];
+        }
+
+        Array.Copy(all, a, merged, m, mid - a);
+        m += mid - a;
+        Array.Copy(all, b, merged, m, all.Length - b);
+        return merged;
+    }
+
+    private const int ParallelSortAbove = 20_000;
+
+    /// <summary>
+    /// Loads from a view that holds all of this one's objects in this one's order (the same query, sort and
+    /// scope with a text filter this one's text contains): one pass, no sort, its entries shared.
+    /// </summary>
+    public void LoadFrom(LiveView source)
+    {
+        lock (source._gate)
+        {
+            lock (_gate)
+            {
+                foreach (var entry in source._sorted)
+                {
+                    if (_filter(entry.Resource))
+                    {
+                        _byKey[KeyOf(entry)] = entry;
+                        _sorted.Add(entry);
+                    }
+                }
+
+                Version++;
+            }
         }
     }
 
     public void Apply(FleetChange change)
     {
-        var key = KeyOf(change.Resource);
+        var key = (change.Resource.Meta.Cluster, change.Resource.Meta.Uid);
         lock (_gate)
         {
             var touched = false;
@@ -100,7 +166,7 @@ public sealed class LiveView
 
             if (change.Type == ChangeType.Upsert && _filter(change.Resource))
             {
-                var entry = NewEntry(key, change.Resource);
+                var entry = NewEntry(change.Resource);
                 var index = _sorted.BinarySearch(entry, _comparer);
                 _sorted.Insert(index < 0 ? ~index : index, entry);
                 _byKey[key] = entry;
@@ -115,8 +181,9 @@ public sealed class LiveView
     }
 
     /// <summary>
-    /// The rows at [offset, offset + count), the total and the version they were read at. Rows are made once,
-    /// when their object changes, not for every browser at every batch.
+    /// The rows at [offset, offset + count), the total and the version they were read at. A row is made the
+    /// first time a window shows it after its object (or its use) changed, not for every browser at every
+    /// batch, and never for the many rows nobody scrolls to.
     /// </summary>
     public (List<ViewRow> Rows, int Total, long Version) Window(int offset, int count)
     {
@@ -127,7 +194,8 @@ public sealed class LiveView
             var rows = new List<ViewRow>(end - start);
             for (var i = start; i < end; i++)
             {
-                rows.Add(_sorted[i].Row);
+                var entry = _sorted[i];
+                rows.Add(entry.Row ??= MakeRow(entry));
             }
 
             return (rows, _sorted.Count, Version);
@@ -158,7 +226,7 @@ public sealed class LiveView
                     continue;
                 }
 
-                _sorted[i] = _byKey[entry.Key] = NewEntry(entry.Key, entry.Resource);
+                _sorted[i] = _byKey[KeyOf(entry)] = NewEntry(entry.Resource);
                 touched = true;
             }
 
@@ -174,10 +242,19 @@ public sealed class LiveView
         }
     }
 
-    private Entry NewEntry(string key, Resource resource)
+    private Entry NewEntry(Resource resource)
     {
         var meta = resource.Meta;
         var usage = _usage?.Get(meta.Cluster, Kind.Kind, meta.Namespace, meta.Name);
+        return new Entry(_sortColumn.Value(resource, usage), resource, usage);
+    }
+
+    private static (string Cluster, string Uid) KeyOf(Entry entry) => (entry.Resource.Meta.Cluster, entry.Resource.Meta.Uid);
+
+    private ViewRow MakeRow(Entry entry)
+    {
+        var (resource, usage) = (entry.Resource, entry.Usage);
+        var meta = resource.Meta;
         var cells = new string[Columns.Count];
         for (var i = 0; i < cells.Length; i++)
         {
@@ -186,7 +263,7 @@ public sealed class LiveView
 
         // The version tells browsers a row changed: the object's, and the use shown with it.
         var version = usage is null ? meta.ResourceVersion : $"{meta.ResourceVersion}.{usage.CpuMillicores}.{usage.MemoryBytes}";
-        return new Entry(key, _sortColumn.Value(resource, usage), resource, new ViewRow(key, meta.Cluster, meta.Namespace, meta.Name, version, cells), usage);
+        return new ViewRow(KeyOf(resource), meta.Cluster, meta.Namespace, meta.Name, version, cells);
     }
 
     public static string KeyOf(Resource resource) => $"{resource.Meta.Cluster}/{resource.Meta.Uid}";
@@ -240,7 +317,17 @@ public sealed class LiveView
         _ => null,
     };
 
-    private sealed record Entry(string Key, IComparable? SortValue, Resource Resource, ViewRow Row, ResourceUsage? Usage);
+    /// <summary>One object in the view: its sort value, and its row once a window has shown it.</summary>
+    private sealed class Entry(IComparable? sortValue, Resource resource, ResourceUsage? usage)
+    {
+        public IComparable? SortValue { get; } = sortValue;
+
+        public Resource Resource { get; } = resource;
+
+        public ResourceUsage? Usage { get; } = usage;
+
+        public ViewRow? Row { get; set; }
+    }
 
     /// <summary>The sort column's value, then cluster, namespace, name and key: a total order, so positions are stable.</summary>
     private sealed class EntryComparer(bool descending) : IComparer<Entry>
@@ -269,7 +356,7 @@ public sealed class LiveView
                 c = string.CompareOrdinal(x.Resource.Meta.Name, y.Resource.Meta.Name);
             }
 
-            return c != 0 ? c : string.CompareOrdinal(x.Key, y.Key);
+            return c != 0 ? c : string.CompareOrdinal(x.Resource.Meta.Uid, y.Resource.Meta.Uid);
         }
 
         private static int CompareValues(IComparable? a, IComparable? b) => (a, b) switch

@@ -53,8 +53,9 @@ internal sealed class BenchmarkServer : IDisposable
         info.Environment["Database__SqlitePath"] = Path.Combine(dir, "dashboard.db");
         info.Environment["ConnectionStrings__Dashboard"] = "";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (Environment.GetEnvironmentVariable("UI_TRACE") is not null) info.Environment["Logging__LogLevel__Dashboard.Server.Live.ViewRegistry"] = "Debug";
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data?.Contains("live view", StringComparison.Ordinal) == true && Environment.GetEnvironmentVariable("UI_TRACE") is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

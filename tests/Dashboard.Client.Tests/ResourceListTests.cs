@@ -93,6 +93,8 @@ public sealed class ResourceListTests : AccessTestContext
         Time.Advance(TimeSpan.FromMilliseconds(200)); // the filter's debounce
 
         page.WaitForAssertion(() => Assert.Equal("we b", LastQuery("pods").Text));
+        Time.Advance(TimeSpan.FromMilliseconds(100)); // the address is written once the rows are shown
+        page.WaitForAssertion(() => Assert.Contains("q=we", Navigation.Uri, StringComparison.Ordinal));
         var state = ResourceListState.FromUri(Navigation.Uri);
         Assert.Equal(("we b", "Status", true), (state.Text, state.Sort, state.Descending));
         Assert.StartsWith("http://localhost/resources/pods?", Navigation.Uri, StringComparison.Ordinal);
@@ -112,7 +114,8 @@ public sealed class ResourceListTests : AccessTestContext
 
         Pick(page, "[data-testid=cluster-picker]", "onprem-dev");
         page.WaitForAssertion(() => Assert.Equal(["onprem-dev"], LastQuery("pods").Clusters));
-        Assert.Contains("cluster=onprem-dev", Navigation.Uri, StringComparison.Ordinal);
+        Time.Advance(TimeSpan.FromMilliseconds(100));
+        page.WaitForAssertion(() => Assert.Contains("cluster=onprem-dev", Navigation.Uri, StringComparison.Ordinal));
 
         // The namespace picker offers the namespaces of the chosen cluster only.
         page.Find("[data-testid=namespace-picker] .mud-select .mud-input-control").MouseDown();
@@ -121,6 +124,8 @@ public sealed class ResourceListTests : AccessTestContext
         Popovers.FindAll(".mud-popover-open .mud-list-item").Single(i => i.TextContent.Trim() == "team-a").Click();
 
         page.WaitForAssertion(() => Assert.Equal(["team-a"], LastQuery("pods").Namespaces));
+        Time.Advance(TimeSpan.FromMilliseconds(100));
+        page.WaitForAssertion(() => Assert.Contains("namespace=team-a", Navigation.Uri, StringComparison.Ordinal));
         var state = ResourceListState.FromUri(Navigation.Uri);
         Assert.Equal(["onprem-dev"], state.Clusters);
         Assert.Equal(["team-a"], state.Namespaces);
