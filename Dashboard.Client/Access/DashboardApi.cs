@@ -41,6 +41,7 @@ public sealed class DashboardApi(HttpClient http, CurrentSession session)
 
     private static JsonTypeInfo TypeInfo(Type type) =>
         AccessJsonContext.Default.GetTypeInfo(type)
+        ?? Resources.ResourceJsonContext.Default.GetTypeInfo(type)
         ?? throw new InvalidOperationException($"{type.Name} is not listed in {nameof(AccessJsonContext)}: add it there.");
 
     private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)

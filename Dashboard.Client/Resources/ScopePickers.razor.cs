@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Dashboard.Client.Live;
 using Dashboard.Shared.Live;
 using Microsoft.AspNetCore.Components;
@@ -20,7 +19,7 @@ public sealed partial class ScopePickers : IAsyncDisposable
     private bool _namespacesOpening;
 
     [Inject]
-    public required HttpClient Http { get; set; }
+    public required Dashboard.Client.Access.DashboardApi Api { get; set; }
 
     [Inject]
     public required LiveViews Views { get; set; }
@@ -54,10 +53,10 @@ public sealed partial class ScopePickers : IAsyncDisposable
     {
         try
         {
-            var clusters = await Http.GetFromJsonAsync("api/clusters", ResourceJsonContext.Default.ClusterSummaryArray);
+            var clusters = await Api.GetAsync<Dashboard.Shared.Fleet.ClusterSummary[]>("api/clusters");
             _clusterNames = clusters?.Select(c => c.Name).ToList() ?? [];
         }
-        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or NotSupportedException)
+        catch (Exception e) when (e is HttpRequestException or Dashboard.Client.Access.ApiException or System.Text.Json.JsonException or NotSupportedException)
         {
             _clusterNames = []; // the picker then offers only what the address names; the table still works
         }

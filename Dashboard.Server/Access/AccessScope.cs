@@ -32,6 +32,13 @@ public sealed partial class AccessScope
     /// <summary>May read this object (a null namespace: a cluster-scoped object, or the cluster as a whole).</summary>
     public bool Allows(string cluster, ClusterLabels? labels, string? @namespace) => Can(TeamRole.Viewer, cluster, labels, @namespace);
 
+    /// <summary>
+    /// May see the object: one in a namespace the user may see, or a cluster-scoped one with rights over all
+    /// namespaces; a Namespace object counts as inside itself (a user of namespace shop sees that shop exists).
+    /// </summary>
+    public bool AllowsObject(Dashboard.Shared.Fleet.Resource resource, ClusterLabels? labels) =>
+        Allows(resource.Meta.Cluster, labels, resource.Kind == "Namespace" ? resource.Meta.Name : resource.Meta.Namespace);
+
     public bool Can(TeamRole role, string cluster, ClusterLabels? labels, string? @namespace) =>
         _grants.Any(g => g.Grant.Role >= role && g.MatchesNamespace(@namespace) && g.MatchesCluster(cluster, labels));
 

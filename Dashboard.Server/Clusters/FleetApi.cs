@@ -90,7 +90,7 @@ public static class FleetApi
         var skip = Math.Max(offset ?? 0, 0);
         // Filtered before counting or paging: no total, page or name tells of an object out of scope.
         IEnumerable<Resource> rows = store.List(watched.Kind, cluster, @namespace)
-            .Where(r => scope.Allows(r.Meta.Cluster, clusters.LabelsOf(r.Meta.Cluster), r.Meta.Namespace));
+            .Where(r => scope.AllowsObject(r, clusters.LabelsOf(r.Meta.Cluster)));
         if (!string.IsNullOrWhiteSpace(q))
         {
             rows = rows.Where(r => r.Meta.Name.Contains(q, StringComparison.OrdinalIgnoreCase) ||

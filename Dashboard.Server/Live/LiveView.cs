@@ -297,7 +297,7 @@ public sealed class LiveView
                 return false;
             }
 
-            if (!scope.Allows(cluster, clusterLabels, r.Meta.Namespace))
+            if (!scope.AllowsObject(r, clusterLabels))
             {
                 return false;
             }

@@ -36,7 +36,7 @@ public static class SearchApi
         var scope = (await rights.ForAsync(user, cancellationToken)).Scope;
         var plurals = Plurals(store);
         bool Visible(Resource r) => !Skipped.Contains(r.Kind) && plurals.ContainsKey(r.Kind) &&
-                                    scope.Allows(r.Meta.Cluster, clusters.LabelsOf(r.Meta.Cluster), r.Meta.Namespace);
+                                    scope.AllowsObject(r, clusters.LabelsOf(r.Meta.Cluster));
 
         // Exact names in a pass of their own, so a common fragment's many matches cannot crowd them out.
         var exact = store.Find(r => r.Meta.Name.Equals(text, StringComparison.OrdinalIgnoreCase) && Visible(r), Scanned);

@@ -19,6 +19,8 @@ public sealed class LiveResourceTableTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<TimeProvider>(_time);
         Services.AddSingleton<LiveViews>();
         Services.AddSingleton(new HttpClient(new FakeApiServer()) { BaseAddress = new Uri("http://localhost/") }); // the cluster picker's list
+        Services.AddSingleton<Dashboard.Client.Access.CurrentSession>();
+        Services.AddSingleton<Dashboard.Client.Access.DashboardApi>();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

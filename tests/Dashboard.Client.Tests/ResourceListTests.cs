@@ -163,4 +163,15 @@ public sealed class ResourceListTests : AccessTestContext
         page.Find($"{picker} .mud-select .mud-input-control").MouseDown();
         Popovers.WaitForAssertion(() => Assert.Empty(Popovers.FindAll(".mud-popover-open .mud-list-item")));
     }
+
+    [Fact]
+    public async Task A_cluster_list_refused_as_signed_out_ends_the_session()
+    {
+        await SignInAsAsync(Viewer);
+        Server.On(HttpMethod.Get, "/api/clusters", _ => FakeApiServer.Problem(System.Net.HttpStatusCode.Unauthorized, "Sign in first."));
+
+        var page = Render<ResourceList>(p => p.Add(l => l.Kind, "pods"));
+
+        page.WaitForAssertion(() => Assert.True(Session.IsSignedOut));
+    }
 }

@@ -87,17 +87,23 @@ public sealed class AccessMatrixTests(AccessFleetFixture fleet) : IClassFixture<
         var sees = Sees(user);
         var store = fleet.Factory.Services.GetRequiredService<FleetStore>();
 
-        foreach (var query in new[] { new ViewQuery("pods", Count: 500), new ViewQuery("pods", Text: "payments", Count: 500), new ViewQuery("nodes", Count: 500) })
+        // A Namespace object counts as inside itself: the shop viewer sees that the namespace shop exists, and no other.
+        foreach (var query in new[] { new ViewQuery("pods", Count: 500), new ViewQuery("pods", Text: "payments", Count: 500), new ViewQuery("nodes", Count: 500), new ViewQuery("namespaces", Count: 500) })
         {
             await AssertEventuallyAsync(async () =>
             {
                 var snapshot = await hub.InvokeAsync<ViewSnapshot>(nameof(IFleetHub.Subscribe), query);
                 await hub.InvokeAsync(nameof(IFleetHub.Unsubscribe), snapshot.SubscriptionId);
-                var kind = query.Kind == "pods" ? "Pod" : "Node";
-                var expected = store.List(kind).Count(r => sees(r.Meta.Cluster, r.Meta.Namespace) &&
+                var kind = query.Kind switch { "pods" => "Pod", "nodes" => "Node", _ => "Namespace" };
+                string? Where(string? @namespace, string name) => kind == "Namespace" ? name : @namespace;
+                var expected = store.List(kind).Count(r => sees(r.Meta.Cluster, Where(r.Meta.Namespace, r.Meta.Name)) &&
                                                           (query.Text is null || r.Meta.Name.Contains(query.Text, StringComparison.Ordinal)));
-                Assert.All(snapshot.Rows, r => Assert.True(sees(r.Cluster, r.Namespace), $"{user} got {r.Cluster}/{r.Namespace}/{r.Name}"));
+                Assert.All(snapshot.Rows, r => Assert.True(sees(r.Cluster, Where(r.Namespace, r.Name)), $"{user} got {r.Cluster}/{r.Namespace}/{r.Name}"));
                 Assert.Equal(expected, snapshot.Total);
+                if (user == "sam" && kind == "Namespace")
+                {
+                    Assert.Equal(AccessFleetFixture.AllClusters.Length, snapshot.Rows.Count(r => r.Name == "shop"));
+                }
             });
         }
 
