@@ -35,6 +35,7 @@ app.MapHealth();
 app.MapAuthApi();
 app.MapAdminApi();
 app.MapClusterAdminApi();
+app.MapAuditApi();
 app.MapFleetApi();
 app.MapResourceDetailApi();
 app.MapSearchApi();

@@ -4,11 +4,12 @@ namespace Dashboard.Server.Audit;
 
 public static class AuditExtensions
 {
-    /// <summary>The audit history: the log every change goes through, its retry queue, verifier and prune.</summary>
+    /// <summary>The audit history: the log every change goes through, its retry queue, reader, verifier and prune.</summary>
     public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditReader>();
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<AuditPruner>();
         services.AddHostedService<AuditOutcomeWriter>();
