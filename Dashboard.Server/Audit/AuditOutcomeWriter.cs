@@ -32,17 +32,22 @@ public sealed class AuditOutcomeWriter(
         await base.StopAsync(cancellationToken);
         while (audit.Deferred.TryRead(out var entry))
         {
-            logger.LogCritical("Audit record not written before shutdown: {Action} ({Outcome}) by {User} on {Target}, correlation {Correlation}",
-                entry.Event.Action, entry.Outcome, entry.Actor.UserName, entry.Event.Target, entry.CorrelationId);
+            LogUnwritten(entry);
         }
     }
 
+    private void LogUnwritten(AuditEntry entry) =>
+        logger.LogCritical("Audit record not written before shutdown: {Action} ({Outcome}) by {User} on {Target}, correlation {Correlation}",
+            entry.Event.Action, entry.Outcome, entry.Actor.UserName, entry.Event.Target, entry.CorrelationId);
+
     private async Task WriteDeferredAsync(CancellationToken stoppingToken)
     {
+        AuditEntry? current = null;
         try
         {
             await foreach (var entry in audit.Deferred.ReadAllAsync(stoppingToken))
             {
+                current = entry;
                 var delay = TimeSpan.FromSeconds(1);
                 while (true)
                 {
@@ -59,11 +64,16 @@ public sealed class AuditOutcomeWriter(
                         delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
                     }
                 }
+
+                current = null;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // shutting down; StopAsync logs what is left
+            if (current is not null)
+            {
+                LogUnwritten(current); // the one being retried; StopAsync logs the rest
+            }
         }
     }
 
