@@ -1,4 +1,5 @@
 using Dashboard.Server.Access;
+using Dashboard.Server.Audit;
 using Dashboard.Server.Clusters;
 using Dashboard.Server.Components;
 using Dashboard.Server.Data;
@@ -15,10 +16,16 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPlainStartupErrors();
 builder.AddDashboardDatabase();
 builder.AddAccess();
+builder.AddAudit();
 builder.AddHealth();
 builder.AddFleet();
 builder.AddLiveHub();
 builder.AddClientApp();
+
+if (AuditCommand.IsRequested(args))
+{
+    return await builder.RunAuditCommandAsync(args); // audit verify | audit prune --older-than 365d
+}
 
 var app = builder.Build();
 
@@ -28,6 +35,7 @@ app.MapHealth();
 app.MapAuthApi();
 app.MapAdminApi();
 app.MapClusterAdminApi();
+app.MapAuditApi();
 app.MapFleetApi();
 app.MapResourceDetailApi();
 app.MapSearchApi();

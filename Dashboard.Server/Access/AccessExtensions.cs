@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Security.Claims;
+using Dashboard.Server.Audit;
 using Dashboard.Server.Data;
+using Dashboard.Shared.Audit;
 using Dashboard.Shared.Live;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -24,6 +26,9 @@ public static class AccessExtensions
     public const string DefaultScheme = "Dashboard";
     public const string FleetAdminPolicy = "FleetAdmin";
     public const string AntiforgeryHeader = "X-XSRF-TOKEN";
+
+    /// <summary>How the session began (password, single sign-on, session token, personal token): the audit history names it.</summary>
+    public const string SignInMethodClaim = "dashboard:signin-method";
 
     public static WebApplicationBuilder AddAccess(this WebApplicationBuilder builder)
     {
@@ -103,12 +108,13 @@ public static class AccessExtensions
         return app;
     }
 
-    public static ClaimsPrincipal Principal(string userId, string userName, Guid sessionId, string scheme) =>
+    public static ClaimsPrincipal Principal(string userId, string userName, Guid sessionId, string scheme, string method) =>
         new(new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.NameIdentifier, userId),
                 new Claim(ClaimTypes.Name, userName),
                 new Claim(SessionStore.BrowserClaim, sessionId.ToString()),
+                new Claim(SignInMethodClaim, method),
             ],
             scheme));
 
@@ -160,6 +166,7 @@ public static class AccessExtensions
             if (!string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) && !allowed.Contains(origin, StringComparer.OrdinalIgnoreCase))
             {
                 AccessLog.OriginRefused(Logger(context), origin, own);
+                await context.AuditAsync(Denial(context, $"origin {origin} is not the app's ({own})"), AuditOutcome.Denied, "cross-origin hub connection refused");
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return;
             }
@@ -184,6 +191,7 @@ public static class AccessExtensions
             !await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context))
         {
             AccessLog.Denied(Logger(context), request.Method, request.Path, context.User.Identity.Name ?? "?", "missing or invalid antiforgery token");
+            await context.AuditAsync(Denial(context, "missing or invalid antiforgery token"), AuditOutcome.Denied, "missing or invalid antiforgery token");
             await Results.Problem($"This request needs the antiforgery token in the {AntiforgeryHeader} header (GET /api/me answers it).",
                 statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
             return;
@@ -194,6 +202,11 @@ public static class AccessExtensions
 
     internal static ILogger Logger(HttpContext context) =>
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(AccessLog.Category);
+
+    /// <summary>A refused request as the audit history keeps it: the endpoint is the target.</summary>
+    internal static AuditEvent Denial(HttpContext context, string reason) =>
+        new(AuditActions.Denied, AuditTarget.Endpoint(context.Request.Path),
+            new Dictionary<string, string?> { ["method"] = context.Request.Method, ["path"] = context.Request.Path, ["reason"] = reason });
 }
 
 public sealed class FleetAdminRequirement : IAuthorizationRequirement;
@@ -210,20 +223,22 @@ internal sealed class FleetAdminHandler(RightsStore rights) : AuthorizationHandl
     }
 }
 
-/// <summary>Every refused request leaves a structured event (the audit history takes them over with its issue).</summary>
+/// <summary>Every refused request leaves a structured event and an audit record (Denied).</summary>
 internal sealed class DeniedRequestLogger : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
-    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         if (authorizeResult.Challenged || authorizeResult.Forbidden)
         {
+            var reason = authorizeResult.Forbidden ? "forbidden" : "not signed in";
             AccessLog.Denied(AccessExtensions.Logger(context), context.Request.Method, context.Request.Path,
-                context.User.Identity?.Name ?? "anonymous", authorizeResult.Forbidden ? "forbidden" : "not signed in");
+                context.User.Identity?.Name ?? "anonymous", reason);
+            await context.AuditAsync(AccessExtensions.Denial(context, reason), AuditOutcome.Denied, reason);
         }
 
-        return _default.HandleAsync(next, context, policy, authorizeResult);
+        await _default.HandleAsync(next, context, policy, authorizeResult);
     }
 }
 

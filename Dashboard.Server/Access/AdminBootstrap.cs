@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Dashboard.Server.Audit;
 using Dashboard.Server.Data;
 using Dashboard.Shared.Access;
 using Microsoft.AspNetCore.Identity;
@@ -42,6 +43,11 @@ internal sealed partial class AdminBootstrap(IServiceScopeFactory scopes, IConfi
         team.Members.Add(new TeamMembership { UserId = admin.Id });
         db.Teams.Add(team);
         await db.SaveChangesAsync(cancellationToken);
+        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+        var firstRun = Actor.System("first run");
+        await audit.RecordAsync(firstRun, new AuditEvent(AuditActions.UserCreate, AuditTarget.User(UserName, admin.Id)));
+        await audit.RecordAsync(firstRun, new AuditEvent(AuditActions.TeamCreate, AuditTarget.Team(TeamName, team.Id),
+            new Dictionary<string, string?> { ["member"] = UserName, ["role"] = nameof(TeamRole.Admin), ["clusters"] = "*", ["namespaces"] = "*" }));
 
         if (string.IsNullOrEmpty(configured))
         {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dashboard.Server.Audit;
 using Dashboard.Server.Data;
 using Dashboard.Shared.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,7 +55,7 @@ public static class AdminEndpoints
             return Bad(string.Join(" ", result.Errors.Select(e => e.Description)));
         }
 
-        Changed(http, $"created the user '{user.UserName}'");
+        await ChangedAsync(http, $"created the user '{user.UserName}'", new(AuditActions.UserCreate, AuditTarget.User(user.UserName, user.Id)));
         return TypedResults.Ok(Summary(user));
     }
 
@@ -84,7 +85,8 @@ public static class AdminEndpoints
         }
 
         rights.Forget();
-        Changed(http, $"{(request.Disabled ? "disabled" : "enabled")} the user '{user.UserName}'");
+        await ChangedAsync(http, $"{(request.Disabled ? "disabled" : "enabled")} the user '{user.UserName}'",
+            new(request.Disabled ? AuditActions.UserDisable : AuditActions.UserEnable, AuditTarget.User(user.UserName, user.Id)));
         return TypedResults.NoContent();
     }
 
@@ -123,7 +125,7 @@ public static class AdminEndpoints
             await sessions.EndAllAsync(user.Id, cancellationToken); // whoever knew the old password is out
         }
 
-        Changed(http, $"reset the password of '{user.UserName}'");
+        await ChangedAsync(http, $"reset the password of '{user.UserName}'", new(AuditActions.UserPasswordReset, AuditTarget.User(user.UserName, user.Id)));
         return TypedResults.NoContent();
     }
 
@@ -160,7 +162,8 @@ public static class AdminEndpoints
         var team = new Team { Id = Guid.CreateVersion7(), Name = name, IdentityProviderGroup = Blank(request.IdentityProviderGroup), CreatedAtUtc = time.GetUtcNow().UtcDateTime };
         db.Teams.Add(team);
         await db.SaveChangesAsync(cancellationToken);
-        Changed(http, $"created the team '{name}'");
+        await ChangedAsync(http, $"created the team '{name}'", new(AuditActions.TeamCreate, AuditTarget.Team(name, team.Id),
+            new Dictionary<string, string?> { ["identityProviderGroup"] = team.IdentityProviderGroup }));
         return TypedResults.Ok(Summary(team));
     }
 
@@ -178,10 +181,12 @@ public static class AdminEndpoints
             return TypedResults.NotFound();
         }
 
+        var before = $"name={team.Name} identityProviderGroup={team.IdentityProviderGroup}";
         team.Name = request.Name.Trim();
         team.IdentityProviderGroup = Blank(request.IdentityProviderGroup);
         await db.SaveChangesAsync(cancellationToken);
-        Changed(http, $"updated the team '{team.Name}'");
+        await ChangedAsync(http, $"updated the team '{team.Name}'", new(AuditActions.TeamUpdate, AuditTarget.Team(team.Name, team.Id), null,
+            before, $"name={team.Name} identityProviderGroup={team.IdentityProviderGroup}"));
         return TypedResults.NoContent();
     }
 
@@ -195,7 +200,7 @@ public static class AdminEndpoints
             }
 
             db.Teams.Remove(team);
-            return $"deleted the team '{team.Name}'";
+            return new Change($"deleted the team '{team.Name}'", new(AuditActions.TeamDelete, AuditTarget.Team(team.Name, team.Id)));
         }, cancellationToken);
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> AddMemberAsync(
@@ -221,7 +226,8 @@ public static class AdminEndpoints
                 db.TeamMembers.Add(new TeamMembership { TeamId = id, UserId = user.Id });
             }
 
-            return $"added '{user.UserName}' to the team '{team.Name}'";
+            return new Change($"added '{user.UserName}' to the team '{team.Name}'", new(AuditActions.TeamMemberAdd, AuditTarget.Team(team.Name, team.Id),
+                new Dictionary<string, string?> { ["user"] = user.UserName, ["userId"] = user.Id }));
         }, cancellationToken);
     }
 
@@ -235,7 +241,8 @@ public static class AdminEndpoints
             }
 
             db.TeamMembers.Remove(membership);
-            return $"removed user {userId} from team {id}";
+            return new Change($"removed user {userId} from team {id}", new(AuditActions.TeamMemberRemove, AuditTarget.Team(null, id),
+                new Dictionary<string, string?> { ["userId"] = userId }));
         }, cancellationToken);
 
     private static async Task<Results<Ok<BindingSummary>, NotFound, ProblemHttpResult>> AddBindingAsync(
@@ -270,7 +277,8 @@ public static class AdminEndpoints
         db.RoleBindings.Add(binding);
         await db.SaveChangesAsync(cancellationToken);
         rights.Forget();
-        Changed(http, $"bound the team '{team.Name}' as {binding.Role} on clusters '{binding.Clusters}', namespaces '{binding.Namespaces}'");
+        await ChangedAsync(http, $"bound the team '{team.Name}' as {binding.Role} on clusters '{binding.Clusters}', namespaces '{binding.Namespaces}'",
+            new(AuditActions.BindingCreate, Binding(binding, team.Name), BindingParameters(binding)));
         return TypedResults.Ok(Summary(binding, team.Name));
     }
 
@@ -284,27 +292,46 @@ public static class AdminEndpoints
             }
 
             db.RoleBindings.Remove(binding);
-            return $"removed the binding {binding.Role} '{binding.Clusters}' / '{binding.Namespaces}' of team {binding.TeamId}";
+            return new Change($"removed the binding {binding.Role} '{binding.Clusters}' / '{binding.Namespaces}' of team {binding.TeamId}",
+                new(AuditActions.BindingDelete, Binding(binding, null), BindingParameters(binding)));
         }, cancellationToken);
+
+    /// <summary>A change described for the log (what) and for the audit history.</summary>
+    private sealed record Change(string What, AuditEvent Audit);
 
     /// <summary>One change to teams or bindings: made in one transaction, then every cached right is dropped and live connections re-checked.</summary>
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> ChangeAsync(
         HttpContext http, IDbContextFactory<DashboardDbContext> contexts, RightsStore rights,
-        Func<DashboardDbContext, Task<string?>> change, CancellationToken cancellationToken)
+        Func<DashboardDbContext, Task<Change?>> change, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (await change(db) is not { } what)
+        if (await change(db) is not { } done)
         {
             return TypedResults.NotFound();
         }
 
         await db.SaveChangesAsync(cancellationToken);
         rights.Forget();
-        Changed(http, what);
+        await ChangedAsync(http, done.What, done.Audit);
         return TypedResults.NoContent();
     }
 
-    private static void Changed(HttpContext http, string what) => AccessLog.Changed(AccessExtensions.Logger(http), http.User.Identity?.Name ?? "?", what);
+    /// <summary>The log line and the audit record of a change that is made.</summary>
+    private static async Task ChangedAsync(HttpContext http, string what, AuditEvent audited)
+    {
+        AccessLog.Changed(AccessExtensions.Logger(http), http.User.Identity?.Name ?? "?", what);
+        await http.AuditAsync(audited);
+    }
+
+    private static AuditTarget Binding(RoleBinding binding, string? team) => new(Kind: "RoleBinding", Name: team, Uid: binding.Id.ToString());
+
+    private static Dictionary<string, string?> BindingParameters(RoleBinding binding) => new()
+    {
+        ["teamId"] = binding.TeamId.ToString(),
+        ["role"] = binding.Role.ToString(),
+        ["clusters"] = binding.Clusters,
+        ["namespaces"] = binding.Namespaces,
+    };
 
     private static ProblemHttpResult Bad(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest);
 

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Dashboard.Server.Audit;
 using Dashboard.Server.Data;
 using Dashboard.Shared.Access;
+using Dashboard.Shared.Audit;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,6 +17,7 @@ namespace Dashboard.Server.Access;
 public static class AuthEndpoints
 {
     private const string Refused = "Wrong username or password, or the account is locked or disabled.";
+    private const string PasswordMethod = "password";
 
     public static WebApplication MapAuthApi(this WebApplication app)
     {
@@ -61,9 +64,11 @@ public static class AuthEndpoints
 
         var lifetime = TimeSpan.FromHours(configuration.GetValue("Access:SessionHours", 12));
         var session = await sessions.StartBrowserSessionAsync(user.Id, lifetime, cancellationToken);
-        var principal = AccessExtensions.Principal(user.Id, user.UserName!, session, AccessExtensions.CookieScheme);
+        var principal = AccessExtensions.Principal(user.Id, user.UserName!, session, AccessExtensions.CookieScheme, PasswordMethod);
         await http.SignInAsync(AccessExtensions.CookieScheme, principal, new AuthenticationProperties { IsPersistent = false });
-        AccessLog.SignedIn(AccessExtensions.Logger(http), user.UserName!, "password");
+        AccessLog.SignedIn(AccessExtensions.Logger(http), user.UserName!, PasswordMethod);
+        await http.AuditAsync(await http.ActorAsync(user.Id, user.UserName, PasswordMethod),
+            new AuditEvent(AuditActions.SignIn, AuditTarget.User(user.UserName, user.Id), new Dictionary<string, string?> { ["session"] = "browser" }));
         var current = await rights.ForAsync(principal, cancellationToken);
         return TypedResults.Ok(Describe(current, null));
     }
@@ -85,6 +90,8 @@ public static class AuthEndpoints
         var lifetime = TimeSpan.FromMinutes(configuration.GetValue("Access:TokenMinutes", 60));
         var (session, secret) = await sessions.CreateTokenAsync(user.Id, SessionKind.Api, null, lifetime, cancellationToken);
         AccessLog.SignedIn(AccessExtensions.Logger(http), user.UserName!, "session token");
+        await http.AuditAsync(await http.ActorAsync(user.Id, user.UserName, PasswordMethod),
+            new AuditEvent(AuditActions.SignIn, AuditTarget.User(user.UserName, user.Id), new Dictionary<string, string?> { ["session"] = "session token" }));
         return TypedResults.Ok(new SessionToken(secret, session.ExpiresAtUtc!.Value));
     }
 
@@ -95,25 +102,40 @@ public static class AuthEndpoints
 
     /// <summary>
     /// The same answer, and about the same time, for an unknown user, a wrong password, a locked or a disabled
-    /// account: a caller learns nothing about which accounts exist. Failures count toward the lockout.
+    /// account: a caller learns nothing about which accounts exist. Failures count toward the lockout. The audit
+    /// history tells them apart (a wrong password is Failed, a locked or disabled account Denied, and the
+    /// failure that locks an account is followed by an auth.lockout record); the password is never in it.
     /// </summary>
     private static async Task<DashboardUser?> CheckAsync(SignInRequest request, HttpContext http, UserManager<DashboardUser> users, SignInManager<DashboardUser> signIns)
     {
         var logger = AccessExtensions.Logger(http);
         var remote = http.Connection.RemoteIpAddress?.ToString();
         var user = await users.FindByNameAsync(request.Username);
+        var signIn = new AuditEvent(AuditActions.SignIn, AuditTarget.User(user?.UserName ?? request.Username, user?.Id));
         if (user is null)
         {
             users.PasswordHasher.HashPassword(new DashboardUser(), request.Password);
             AccessLog.SignInRefused(logger, request.Username, remote, "unknown user");
+            await http.AuditAsync(await http.ActorAsync(null, request.Username, PasswordMethod), signIn, AuditOutcome.Failed, "unknown user");
             return null;
         }
 
+        var wasLocked = await users.IsLockedOutAsync(user);
         var result = await signIns.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
         if (!result.Succeeded || user.Disabled)
         {
             AccessLog.SignInRefused(logger, request.Username, remote,
                 result.IsLockedOut ? "locked out" : result.Succeeded ? "disabled" : "wrong password");
+            var reason = result.Succeeded ? "disabled" : result.IsLockedOut && wasLocked ? "locked out" : "wrong password";
+            var actor = await http.ActorAsync(user.Id, user.UserName, PasswordMethod);
+            await http.AuditAsync(actor, signIn, reason == "wrong password" ? AuditOutcome.Failed : AuditOutcome.Denied, reason);
+            if (result.IsLockedOut && !wasLocked)
+            {
+                var until = (await users.GetLockoutEndDateAsync(user))?.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                await http.AuditAsync(actor, new AuditEvent(AuditActions.Lockout, signIn.Target, new Dictionary<string, string?> { ["until"] = until }),
+                    AuditOutcome.Succeeded, "too many failed sign-ins");
+            }
+
             return null;
         }
 
@@ -127,6 +149,7 @@ public static class AuthEndpoints
             await sessions.EndAsync(id, cancellationToken);
         }
 
+        await http.AuditAsync(new AuditEvent(AuditActions.SignOut, AuditTarget.User(http.User.Identity?.Name, http.User.FindFirstValue(ClaimTypes.NameIdentifier))));
         await http.SignOutAsync(AccessExtensions.CookieScheme);
         return TypedResults.NoContent();
     }
@@ -170,6 +193,8 @@ public static class AuthEndpoints
         var lifetime = request.ExpiresInDays is { } days ? TimeSpan.FromDays(days) : (TimeSpan?)null;
         var (session, secret) = await sessions.CreateTokenAsync(userId, SessionKind.Personal, request.Name.Trim(), lifetime, cancellationToken);
         AccessLog.Changed(AccessExtensions.Logger(http), http.User.Identity!.Name!, $"created the API token '{session.Name}' ({session.TokenPrefix}…)");
+        await http.AuditAsync(new AuditEvent(AuditActions.TokenCreate, new AuditTarget(Kind: "ApiToken", Name: session.Name, Uid: session.Id.ToString()),
+            new Dictionary<string, string?> { ["expiresAtUtc"] = session.ExpiresAtUtc?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }));
         return TypedResults.Ok(new CreatedApiToken(Summary(session), secret));
     }
 
@@ -185,6 +210,7 @@ public static class AuthEndpoints
 
         await sessions.EndAsync(id, cancellationToken);
         AccessLog.Changed(AccessExtensions.Logger(http), http.User.Identity!.Name!, $"revoked the API token {id}");
+        await http.AuditAsync(new AuditEvent(AuditActions.TokenRevoke, new AuditTarget(Kind: "ApiToken", Uid: id.ToString())));
         return TypedResults.NoContent();
     }
 

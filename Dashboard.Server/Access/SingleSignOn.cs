@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Dashboard.Server.Audit;
 using Dashboard.Server.Data;
+using Dashboard.Shared.Audit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +14,7 @@ public sealed class SingleSignOnSettings
 {
     public const string Section = "Authentication:OpenIdConnect";
     public const string Scheme = "oidc";
+    public const string Method = "single sign-on";
 
     public string? Authority { get; set; }
 
@@ -79,13 +82,14 @@ public sealed class SingleSignOn(
             options.NonceCookie.SameSite = SameSiteMode.Lax;
             options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.Events.OnTicketReceived = context => context.HttpContext.RequestServices.GetRequiredService<SingleSignOn>().CompleteAsync(context);
-            options.Events.OnRemoteFailure = context =>
+            options.Events.OnRemoteFailure = async context =>
             {
                 context.HttpContext.RequestServices.GetRequiredService<ILogger<SingleSignOn>>()
                     .LogWarning("Single sign-on failed: {Reason}", context.Failure?.Message);
+                await context.HttpContext.AuditAsync(await context.HttpContext.ActorAsync(null, null, SingleSignOnSettings.Method),
+                    new AuditEvent(AuditActions.SignIn, AuditTarget.None), AuditOutcome.Failed, context.Failure?.Message ?? "single sign-on failed");
                 context.Response.Redirect("/signin?error=sso");
                 context.HandleResponse();
-                return Task.CompletedTask;
             };
         });
     }
@@ -109,6 +113,8 @@ public sealed class SingleSignOn(
         if (user is null)
         {
             AccessLog.SignInRefused(AccessExtensions.Logger(context.HttpContext), name, context.HttpContext.Connection.RemoteIpAddress?.ToString(), "disabled (single sign-on)");
+            await context.HttpContext.AuditAsync(await context.HttpContext.ActorAsync(null, name, SingleSignOnSettings.Method),
+                new AuditEvent(AuditActions.SignIn, AuditTarget.User(name)), AuditOutcome.Denied, "disabled");
             context.Response.Redirect("/signin?error=disabled");
             context.HandleResponse();
             return;
@@ -116,8 +122,10 @@ public sealed class SingleSignOn(
 
         var lifetime = TimeSpan.FromHours(configuration.GetValue("Access:SessionHours", 12));
         var session = await sessions.StartBrowserSessionAsync(user.Id, lifetime, context.HttpContext.RequestAborted);
-        context.Principal = AccessExtensions.Principal(user.Id, user.UserName!, session, AccessExtensions.CookieScheme);
-        AccessLog.SignedIn(logger, user.UserName!, "single sign-on");
+        context.Principal = AccessExtensions.Principal(user.Id, user.UserName!, session, AccessExtensions.CookieScheme, SingleSignOnSettings.Method);
+        AccessLog.SignedIn(logger, user.UserName!, SingleSignOnSettings.Method);
+        await context.HttpContext.AuditAsync(await context.HttpContext.ActorAsync(user.Id, user.UserName!, SingleSignOnSettings.Method),
+            new AuditEvent(AuditActions.SignIn, AuditTarget.User(user.UserName, user.Id), new Dictionary<string, string?> { ["issuer"] = issuer }));
     }
 
     /// <summary>Finds or makes the user, and sets their identity-provider team memberships to their groups; null when disabled.</summary>

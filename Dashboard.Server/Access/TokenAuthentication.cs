@@ -54,6 +54,7 @@ public sealed class TokenAuthenticationHandler(
                 new Claim(ClaimTypes.NameIdentifier, session.UserId),
                 new Claim(ClaimTypes.Name, session.UserName),
                 new Claim(SessionStore.BrowserClaim, session.Id.ToString()),
+                new Claim(AccessExtensions.SignInMethodClaim, session.Kind == SessionKind.Personal ? "personal token" : "session token"),
             ],
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

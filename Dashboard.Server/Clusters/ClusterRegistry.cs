@@ -1,4 +1,5 @@
 using Dashboard.Server.Access;
+using Dashboard.Server.Audit;
 using Dashboard.Server.Data;
 using Dashboard.Server.Live;
 using Dashboard.Shared.Access;
@@ -176,6 +177,15 @@ public static class ClusterAdminApi
         fleet.Add(ClusterRegistry.Endpoint(kubeconfig, name, ClusterRegistry.Labels(record.Provider, record.Environment, record.Region)));
         directory.Refresh();
         AccessLog.Changed(AccessExtensions.Logger(http), http.User.Identity?.Name ?? "?", $"registered the cluster '{name}' ({record.Server})");
+        // Never the kubeconfig: its credentials stay encrypted in the clusters table.
+        await http.AuditAsync(new AuditEvent(AuditActions.ClusterAdd, AuditTarget.ClusterRegistration(name, record.Id), new Dictionary<string, string?>
+        {
+            ["server"] = record.Server,
+            ["context"] = kubeconfig.CurrentContext,
+            ["provider"] = record.Provider,
+            ["environment"] = record.Environment,
+            ["region"] = record.Region,
+        }));
         return TypedResults.Ok(Summary(record));
     }
 
@@ -194,6 +204,7 @@ public static class ClusterAdminApi
             return TypedResults.NotFound();
         }
 
+        var before = LabelText(record);
         record.Provider = Blank(request.Provider);
         record.Environment = Blank(request.Environment);
         record.Region = Blank(request.Region);
@@ -203,6 +214,7 @@ public static class ClusterAdminApi
         rights.Forget();
         AccessLog.Changed(AccessExtensions.Logger(http), http.User.Identity?.Name ?? "?",
             $"labelled the cluster '{record.Name}' provider={record.Provider} environment={record.Environment} region={record.Region}");
+        await http.AuditAsync(new AuditEvent(AuditActions.ClusterRelabel, AuditTarget.ClusterRegistration(record.Name, record.Id), null, before, LabelText(record)));
         return TypedResults.NoContent();
     }
 
@@ -220,10 +232,14 @@ public static class ClusterAdminApi
         await fleet.RemoveAsync(record.Name);
         directory.Refresh();
         AccessLog.Changed(AccessExtensions.Logger(http), http.User.Identity?.Name ?? "?", $"removed the cluster '{record.Name}'");
+        await http.AuditAsync(new AuditEvent(AuditActions.ClusterRemove, AuditTarget.ClusterRegistration(record.Name, record.Id),
+            new Dictionary<string, string?> { ["server"] = record.Server }));
         return TypedResults.NoContent();
     }
 
     private static ProblemHttpResult Bad(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string LabelText(ClusterRecord c) => $"provider={c.Provider} environment={c.Environment} region={c.Region}";
 }

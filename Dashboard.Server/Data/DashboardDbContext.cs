@@ -1,11 +1,12 @@
 using Dashboard.Server.Access;
+using Dashboard.Server.Audit;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dashboard.Server.Data;
 
-/// <summary>Everything durable: users (ASP.NET Core Identity), teams, bindings, sessions, registered clusters, and the Data Protection keys.</summary>
+/// <summary>Everything durable: users (ASP.NET Core Identity), teams, bindings, sessions, registered clusters, the Data Protection keys, and the audit history.</summary>
 public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> options)
     : IdentityDbContext<DashboardUser>(options), IDataProtectionKeyContext
 {
@@ -20,6 +21,9 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
     public DbSet<UserSession> Sessions => Set<UserSession>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Append-only: written by AuditLog alone, never updated; only AuditPruner deletes.</summary>
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
+using Dashboard.Server.Audit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -96,7 +97,8 @@ internal sealed class DatabaseInitializer(
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var modelHash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(db.Database.GenerateCreateScript())));
+        var createScript = db.Database.GenerateCreateScript() + AuditSchema.SqliteTriggers; // what the model lacks: the audit table's guard
+        var modelHash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(createScript)));
 
         if (File.Exists(path))
         {
@@ -114,6 +116,7 @@ internal sealed class DatabaseInitializer(
         }
 
         await db.Database.EnsureCreatedAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(AuditSchema.SqliteTriggers, cancellationToken);
         await db.Database.ExecuteSqlRawAsync($"CREATE TABLE {ModelTable} (hash TEXT NOT NULL)", cancellationToken);
         await db.Database.ExecuteSqlAsync($"INSERT INTO __dashboard_model (hash) VALUES ({modelHash})", cancellationToken);
     }

@@ -226,6 +226,106 @@ namespace Dashboard.Server.Data.Migrations
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Dashboard.Server.Audit.AuditRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ActorAddress")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ActorMethod")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ActorTeams")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ActorUserAgent")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ActorUserId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ActorUserName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("After")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Parameters")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("RequestedId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TargetCluster")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TargetKind")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TargetName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TargetNamespace")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TargetUid")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("TimeUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CorrelationId")
+                        .HasDatabaseName("ix_audit_records_correlation");
+
+                    b.HasIndex("RequestedId")
+                        .HasDatabaseName("ix_audit_records_requested");
+
+                    b.HasIndex("TimeUtc")
+                        .IsDescending()
+                        .HasDatabaseName("ix_audit_records_time");
+
+                    b.HasIndex("ActorUserName", "Id")
+                        .HasDatabaseName("ix_audit_records_user");
+
+                    b.HasIndex("TargetCluster", "TargetNamespace", "TargetKind", "Id")
+                        .HasDatabaseName("ix_audit_records_target");
+
+                    b.ToTable("audit_records", (string)null);
+                });
+
             modelBuilder.Entity("Dashboard.Server.Data.ClusterRecord", b =>
                 {
                     b.Property<Guid>("Id")
