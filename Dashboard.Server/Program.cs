@@ -38,6 +38,7 @@ app.MapClusterAdminApi();
 app.MapAuditApi();
 app.MapFleetApi();
 app.MapResourceDetailApi();
+app.MapResourceActionApi();
 app.MapSearchApi();
 app.MapDriftApi();
 app.MapTopologyApi();

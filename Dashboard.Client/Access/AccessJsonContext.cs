@@ -34,4 +34,6 @@ namespace Dashboard.Client.Access;
 [JsonSerializable(typeof(List<Dashboard.Shared.Search.SearchHit>))]
 [JsonSerializable(typeof(Dashboard.Shared.Drift.DriftReport))]
 [JsonSerializable(typeof(Dashboard.Shared.Topology.TopologyGraph))]
+[JsonSerializable(typeof(Dashboard.Shared.Actions.ActionRequest))]
+[JsonSerializable(typeof(Dashboard.Shared.Actions.ActionResult))]
 internal sealed partial class AccessJsonContext : JsonSerializerContext;

@@ -86,7 +86,48 @@ public sealed class ClusterObjects(FleetWatcher fleet)
         }
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(ClusterWatch cluster, string path, HttpCompletionOption completion, CancellationToken cancellationToken)
+    /// <summary>
+    /// A write (POST, PUT, PATCH or DELETE with a JSON body of the given media type): the cluster's answer as
+    /// a document. A refusal keeps the cluster's status where it means something to the caller: 404 gone,
+    /// 409 changed meanwhile, 422 invalid, 429 a disruption budget.
+    /// </summary>
+    public async Task<JsonDocument> WriteAsync(ClusterWatch cluster, HttpMethod method, string path, string? body, string mediaType,
+        CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RequestTimeout);
+        try
+        {
+            using var content = body is null ? null : new StringContent(body, System.Text.Encoding.UTF8, mediaType);
+            if (content is not null)
+            {
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
+            }
+
+            using var response = await SendAsync(cluster, path, HttpCompletionOption.ResponseContentRead, timeout.Token, method, content);
+            if ((int)response.StatusCode is 404 or 409 or 422 or 429)
+            {
+                throw new ClusterCallException((int)response.StatusCode,
+                    $"Cluster '{cluster.Name}' refused ({(int)response.StatusCode}): {await KubeApi.StatusMessageAsync(response, timeout.Token)}");
+            }
+
+            await ThrowUnlessSuccessAsync(cluster, response, timeout.Token);
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+            return await JsonDocument.ParseAsync(stream, default, timeout.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ClusterCallException(StatusCodes.Status503ServiceUnavailable,
+                $"Cluster '{cluster.Name}' did not answer within {RequestTimeout.TotalSeconds:0} seconds: whether it did it is not known.", e);
+        }
+        catch (JsonException e)
+        {
+            throw new ClusterCallException(StatusCodes.Status502BadGateway, $"Cluster '{cluster.Name}' answered with something that is not JSON.", e);
+        }
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(ClusterWatch cluster, string path, HttpCompletionOption completion, CancellationToken cancellationToken,
+        HttpMethod? method = null, HttpContent? content = null)
     {
         if (cluster.Api is not { } api)
         {
@@ -96,7 +137,7 @@ public sealed class ClusterObjects(FleetWatcher fleet)
 
         try
         {
-            var response = await api.OpenAsync(path, cancellationToken);
+            var response = await api.SendAsync(method ?? HttpMethod.Get, path, content, cancellationToken);
             if (completion == HttpCompletionOption.ResponseContentRead)
             {
                 await response.Content.LoadIntoBufferAsync(cancellationToken);

@@ -120,9 +120,16 @@ public sealed class KubeApi(IKubernetes client) : IDisposable
     /// A GET with the cluster's credentials, answered as soon as its headers are in, whatever its status
     /// (the caller decides what a 404 means). For one object or a pod's log; watches use <see cref="WatchAsync"/>.
     /// </summary>
-    public async Task<HttpResponseMessage> OpenAsync(string pathAndQuery, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> OpenAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, pathAndQuery, null, cancellationToken);
+
+    /// <summary>
+    /// Any request with the cluster's credentials (a write carries its JSON or patch body), answered as soon as
+    /// its headers are in, whatever its status.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_client.BaseUri, pathAndQuery));
+        using var request = new HttpRequestMessage(method, new Uri(_client.BaseUri, pathAndQuery)) { Content = content };
         request.Headers.Accept.ParseAdd("application/json");
         if (_client.Credentials is { } credentials)
         {

@@ -70,6 +70,18 @@ public sealed partial class ResourceDetail : ApiComponentBase, IDisposable
         await CallAsync(async () => _detail = await Api.GetAsync<Dashboard.Shared.Fleet.ResourceDetail>(ApiPath));
     }
 
+    /// <summary>A workload's desired replicas, as the store's projection of it says.</summary>
+    private int? DesiredReplicas =>
+        _detail?.Summary.Projection is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } p &&
+        p.TryGetProperty("desired", out var desired) && desired.TryGetInt32(out var n) ? n : null;
+
+    /// <summary>After an action the object is read again (a deleted one then says so).</summary>
+    private async Task OnActionDoneAsync(Dashboard.Shared.Actions.ActionResult result)
+    {
+        _yaml = null;
+        await CallAsync(async () => _detail = await Api.GetAsync<Dashboard.Shared.Fleet.ResourceDetail>(ApiPath));
+    }
+
     private async Task OnTabChangedAsync(int index)
     {
         _activeTab = index;

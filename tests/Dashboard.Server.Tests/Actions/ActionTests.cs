@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dashboard.Server.Tests.Access;
+using Dashboard.Shared.Actions;
+using Dashboard.Shared.Audit;
+using Dashboard.Testing;
+
+namespace Dashboard.Server.Tests.Actions;
+
+/// <summary>
+/// Actions through the real REST API on the simulated hybrid fleet, checked in the simulator (what the cluster
+/// holds after) and in the audit history on the real PostgreSQL (who, what, before and after, outcome).
+/// </summary>
+public sealed class ActionTests(AccessFleetFixture fleet) : IClassFixture<AccessFleetFixture>
+{
+    private static string ObjectPath(string plural, string cluster, string? @namespace, string name) =>
+        $"/api/objects/{plural}/{cluster}/{@namespace ?? "-"}/{name}";
+
+    private async Task<HttpResponseMessage> ActAsync(string user, string plural, string cluster, string? @namespace, string name, string action,
+        ActionRequest? request = null)
+    {
+        using var http = fleet.Factory.CreateClient(await fleet.TokenAsync(user));
+        return await http.PostAsJsonAsync($"{ObjectPath(plural, cluster, @namespace, name)}/actions/{action}", request ?? new ActionRequest());
+    }
+
+    private JsonNode Object(string cluster, string plural, string? @namespace, string name, string group = "") =>
+        JsonNode.Parse(fleet.Fleet[cluster].GetJson(plural, @namespace, name, group) ?? throw new InvalidOperationException($"{plural}/{name} is gone"))!;
+
+    /// <summary>The audit records of one object and action, oldest first, as an admin reads them.</summary>
+    private async Task<List<AuditRecordView>> AuditAsync(string action, string name)
+    {
+        var page = await fleet.Admin.GetFromJsonAsync<AuditPage>($"/api/audit?action={action}&text={name}&limit=100", FakeJson);
+        return [.. page!.Items.Where(r => r.Target.Name == name).OrderBy(r => r.Id)];
+    }
+
+    private static readonly JsonSerializerOptions FakeJson = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    [Fact]
+    public async Task An_operator_scales_a_deployment_and_the_audit_holds_before_and_after()
+    {
+        var before = (int)Object("aws-prod", "deployments", "shop", "payments", "apps")["spec"]!["replicas"]!;
+
+        using var response = await ActAsync("olga", "deployments", "aws-prod", "shop", "payments", "scale", new ActionRequest(Replicas: before + 3));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = (await response.Content.ReadFromJsonAsync<ActionResult>())!;
+        Assert.Equal((before.ToString(), (before + 3).ToString()), (result.Before, result.After));
+        Assert.Equal(before + 3, (int)Object("aws-prod", "deployments", "shop", "payments", "apps")["spec"]!["replicas"]!);
+
+        var records = await AuditAsync("scale", "payments");
+        Assert.Equal([AuditOutcome.Requested, AuditOutcome.Succeeded], records.Select(r => r.Outcome));
+        Assert.All(records, r => Assert.Equal(("olga", "aws-prod", "shop", "Deployment"), (r.Actor.UserName, r.Target.Cluster, r.Target.Namespace, r.Target.Kind)));
+        Assert.Equal(before.ToString(), records[0].Before);
+        Assert.Equal((before + 3).ToString(), records[1].After);
+        Assert.Equal(records[0].CorrelationId, records[1].CorrelationId);
+        Assert.Equal(records[0].Id, records[1].RequestedId);
+        Assert.Contains("prod-operators", records[0].Actor.Teams);
+        Assert.Contains("\"replicas\"", records[0].Parameters, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_viewer_is_refused_nothing_changes_and_the_denial_is_recorded()
+    {
+        var before = Object("aws-prod", "deployments", "shop", "storefront", "apps")["spec"]!["replicas"]!.ToJsonString();
+
+        using var response = await ActAsync("victor", "deployments", "aws-prod", "shop", "storefront", "scale", new ActionRequest(Replicas: 9));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("Operator", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, Object("aws-prod", "deployments", "shop", "storefront", "apps")["spec"]!["replicas"]!.ToJsonString());
+        var denied = Assert.Single(await AuditAsync("scale", "storefront"));
+        Assert.Equal((AuditOutcome.Denied, "victor"), (denied.Outcome, denied.Actor.UserName));
+    }
+
+    [Fact]
+    public async Task Out_of_scope_is_not_found_and_a_viewer_of_one_namespace_cannot_act_anywhere()
+    {
+        using var outside = await ActAsync("olga", "deployments", "gcp-staging", "shop", "payments", "scale", new ActionRequest(Replicas: 4));
+        Assert.Equal(HttpStatusCode.NotFound, outside.StatusCode);
+
+        using var shop = await ActAsync("sam", "pods", "azure-dev", "shop", fleet.Names("azure-dev", "pods", "shop")[0], "delete");
+        Assert.Equal(HttpStatusCode.Forbidden, shop.StatusCode);
+
+        using var wrongKind = await ActAsync("admin", "services", "aws-prod", "shop", "payments", "scale", new ActionRequest(Replicas: 2));
+        Assert.Equal(HttpStatusCode.BadRequest, wrongKind.StatusCode);
+    }
+
+    [Fact]
+    public async Task Deleting_in_a_prod_cluster_needs_the_name_typed_and_then_deletes()
+    {
+        var pod = fleet.Names("onprem-prod", "pods", "shop").First(n => n.StartsWith("storefront-", StringComparison.Ordinal));
+
+        using var unconfirmed = await ActAsync("olga", "pods", "onprem-prod", "shop", pod, "delete");
+        Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+        Assert.NotNull(fleet.Fleet["onprem-prod"].GetJson("pods", "shop", pod));
+
+        using var confirmed = await ActAsync("olga", "pods", "onprem-prod", "shop", pod, "delete", new ActionRequest(Confirm: pod));
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Null(fleet.Fleet["onprem-prod"].GetJson("pods", "shop", pod));
+        var records = await AuditAsync("delete", pod);
+        Assert.Equal([AuditOutcome.Requested, AuditOutcome.Succeeded], records.Select(r => r.Outcome));
+        Assert.StartsWith("resourceVersion ", records[0].Before, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restart_sets_the_restarted_at_annotation_kubectl_uses()
+    {
+        using var response = await ActAsync("admin", "deployments", "azure-dev", "shop", "storefront", "restart");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var stamp = Object("azure-dev", "deployments", "shop", "storefront", "apps")["spec"]!["template"]!["metadata"]!["annotations"]!["kubectl.kubernetes.io/restartedAt"]!;
+        Assert.True(DateTime.Parse((string)stamp!, System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime() > DateTime.UtcNow.AddMinutes(-2));
+        Assert.Equal((string?)stamp, (await AuditAsync("restart", "storefront")).Last().After);
+    }
+
+    [Fact]
+    public async Task Cordon_and_uncordon_flip_a_node_and_a_drain_evicts_all_but_daemon_set_pods()
+    {
+        var cluster = fleet.Fleet["gcp-staging"];
+        var node = cluster.NodeNames.First(n => cluster.ListJson("pods").Select(p => JsonNode.Parse(p)!)
+            .Any(p => (string?)p["spec"]!["nodeName"] == n && p["metadata"]!["ownerReferences"]?[0]?["kind"]?.GetValue<string>() != "DaemonSet"));
+
+        using (var cordon = await ActAsync("admin", "nodes", "gcp-staging", null, node, "cordon"))
+        {
+            Assert.Equal(HttpStatusCode.OK, cordon.StatusCode);
+            Assert.True((bool?)Object("gcp-staging", "nodes", null, node)["spec"]!["unschedulable"]);
+        }
+
+        using (var uncordon = await ActAsync("admin", "nodes", "gcp-staging", null, node, "uncordon"))
+        {
+            Assert.Equal(HttpStatusCode.OK, uncordon.StatusCode);
+            Assert.NotEqual(true, (bool?)Object("gcp-staging", "nodes", null, node)["spec"]!["unschedulable"]);
+        }
+
+        using var drain = await ActAsync("admin", "nodes", "gcp-staging", null, node, "drain");
+        Assert.Equal(HttpStatusCode.OK, drain.StatusCode);
+        var result = (await drain.Content.ReadFromJsonAsync<ActionResult>())!;
+        Assert.True((bool?)Object("gcp-staging", "nodes", null, node)["spec"]!["unschedulable"]);
+        Assert.Contains(result.Details, d => d.StartsWith("evicted ", StringComparison.Ordinal));
+        Assert.Contains(result.Details, d => d.StartsWith("skipped kube-system/", StringComparison.Ordinal)); // kube-proxy, a DaemonSet pod
+        var left = cluster.ListJson("pods").Select(p => JsonNode.Parse(p)!).Where(p => (string?)p["spec"]!["nodeName"] == node).ToList();
+        Assert.All(left, p => Assert.True(
+            p["metadata"]!["ownerReferences"]?[0]?["kind"]?.GetValue<string>() == "DaemonSet" || result.Details.Any(d => d.StartsWith($"blocked {p["metadata"]!["namespace"]}/{p["metadata"]!["name"]}", StringComparison.Ordinal)),
+            $"{p["metadata"]!["name"]} is still on the drained node"));
+        Assert.Equal(AuditOutcome.Succeeded, (await AuditAsync("drain", node)).Last().Outcome);
+    }
+
+    [Fact]
+    public async Task Undo_puts_the_previous_revisions_template_back()
+    {
+        var cluster = fleet.Fleet["azure-dev"];
+        var old = (string)Object("azure-dev", "deployments", "shop", "orders-api", "apps")["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!;
+        var deployment = Object("azure-dev", "deployments", "shop", "orders-api", "apps");
+        deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["image"] = "registry.example.com/shop/orders-api:broken";
+        cluster.Apply(deployment.ToJsonString());
+        await Network.WaitUntilAsync(() => Task.FromResult(cluster.ListJson("replicasets", "shop", "apps")
+            .Count(r => r.Contains("orders-api:broken", StringComparison.Ordinal)) == 1), TimeSpan.FromSeconds(20), "the broken revision's ReplicaSet");
+
+        using var response = await ActAsync("admin", "deployments", "azure-dev", "shop", "orders-api", "undo");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(old, (string)Object("azure-dev", "deployments", "shop", "orders-api", "apps")["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!);
+    }
+}
