@@ -36,4 +36,5 @@ namespace Dashboard.Client.Access;
 [JsonSerializable(typeof(Dashboard.Shared.Topology.TopologyGraph))]
 [JsonSerializable(typeof(Dashboard.Shared.Actions.ActionRequest))]
 [JsonSerializable(typeof(Dashboard.Shared.Actions.ActionResult))]
+[JsonSerializable(typeof(Dashboard.Shared.Audit.AuditPage))]
 internal sealed partial class AccessJsonContext : JsonSerializerContext;
