@@ -7,28 +7,42 @@ namespace Dashboard.Client.Pages;
 
 /// <summary>
 /// The audit history, newest first, within what the user may see (the server decides): filters, older pages
-/// by keyset, CSV export of the same selection, and the first page read again every few seconds so new
-/// records appear while it is open.
+/// by keyset, CSV export of the same selection; new records the server pushes appear on top while it is open.
 /// </summary>
 public sealed partial class Audit : IDisposable
 {
     private const int PageSize = 100;
-    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(3);
 
     private AuditFilterState _filter = new();
     private List<AuditRecordView> _records = [];
     private long? _nextAfter;
-    private ITimer? _timer;
+    private IDisposable? _pushed;
+    private bool _refreshing;
 
     [Microsoft.AspNetCore.Components.Inject]
-    private TimeProvider Time { get; set; } = null!;
+    private Dashboard.Client.Live.IFleetConnection Connection { get; set; } = null!;
 
     private string CsvHref => $"api/audit.csv?{_filter.Query}";
 
     protected override async Task OnInitializedAsync()
     {
+        // A pushed record says "something new you may see": the first page is read again with the filters.
+        _pushed = Connection.On<AuditRecordView>(nameof(Dashboard.Shared.Live.IFleetClient.AuditAppended), record => _ = InvokeAsync(RefreshAsync));
+        Connection.Reconnected += SubscribeAsync;
+        _ = SubscribeAsync(); // waits for the connection, if need be; the page reads meanwhile
         await LoadAsync();
-        _timer = Time.CreateTimer(_ => _ = InvokeAsync(RefreshAsync), null, RefreshEvery, RefreshEvery);
+    }
+
+    private async Task SubscribeAsync()
+    {
+        try
+        {
+            await Connection.SendAsync(nameof(Dashboard.Shared.Live.IFleetHub.SubscribeAudit));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // not connected yet: Reconnected subscribes again
+        }
     }
 
     private async Task SetAsync(Func<AuditFilterState, AuditFilterState> change)
@@ -62,6 +76,12 @@ public sealed partial class Audit : IDisposable
     /// <summary>New records on top (the first page again, merged: pages already read further down stay).</summary>
     private async Task RefreshAsync()
     {
+        if (_refreshing)
+        {
+            return; // a burst of records is one read
+        }
+
+        _refreshing = true;
         try
         {
             var page = await Api.GetAsync<AuditPage>($"api/audit?{_filter.Query}&limit={PageSize}");
@@ -75,7 +95,11 @@ public sealed partial class Audit : IDisposable
         }
         catch (Exception e) when (e is ApiException or HttpRequestException)
         {
-            // the next round tries again; a 401 has ended the session already
+            // the next record tries again; a 401 has ended the session already
+        }
+        finally
+        {
+            _refreshing = false;
         }
     }
 
@@ -98,7 +122,11 @@ public sealed partial class Audit : IDisposable
         _ => Color.Default,
     };
 
-    public void Dispose() => _timer?.Dispose();
+    public void Dispose()
+    {
+        _pushed?.Dispose();
+        Connection.Reconnected -= SubscribeAsync;
+    }
 
     /// <summary>The filters as the API's query string.</summary>
     private sealed record AuditFilterState(string? Text = null, string? User = null, string? Team = null, string? Cluster = null,

@@ -10,6 +10,7 @@ public static class AuditExtensions
         var services = builder.Services;
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuditReader>();
+        services.AddSingleton<AuditFeed>();
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<AuditPruner>();
         services.AddHostedService<AuditOutcomeWriter>();

@@ -92,6 +92,10 @@ public sealed class AuditReader(IDbContextFactory<DashboardDbContext> contexts, 
         }
     }
 
+    /// <summary>The record as this viewer may see it, or null when they may not (for pushing new records live).</summary>
+    public AuditRecordView? ViewFor(AuditViewer viewer, AuditRecord record) =>
+        viewer.Scope.IsFleetAdmin || Sees(viewer, record) ? View(record, viewer.Scope.IsFleetAdmin || record.ActorUserId == viewer.UserId) : null;
+
     private bool Sees(AuditViewer viewer, AuditRecord record) =>
         record.ActorUserId == viewer.UserId ||
         (record.TargetCluster is { } cluster && viewer.Scope.Allows(cluster, clusters.LabelsOf(cluster), record.TargetNamespace));

@@ -4,14 +4,15 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace Dashboard.Server.Live;
 
-/// <summary>The one hub every browser connects to: live views, aggregates, and (later) actions.</summary>
+/// <summary>The one hub every browser connects to: live views, aggregates, and new audit records.</summary>
 public sealed class FleetHub(
     ServerIdentity identity,
     LiveSubscriptions subscriptions,
     LiveFlusher flusher,
     FleetAggregator aggregator,
     RightsStore rights,
-    ConnectionGuard guard) : Hub<IFleetClient>, IFleetHub
+    ConnectionGuard guard,
+    Audit.AuditFeed auditFeed) : Hub<IFleetClient>, IFleetHub
 {
     private const string ScopeItem = "scope";
 
@@ -41,6 +42,7 @@ public sealed class FleetHub(
         guard.Remove(Context.ConnectionId);
         subscriptions.ConnectionClosed(Context.ConnectionId);
         flusher.ConnectionClosed(Context.ConnectionId);
+        auditFeed.ConnectionClosed(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }
 
@@ -75,6 +77,12 @@ public sealed class FleetHub(
         var aggregates = aggregator.For(scope);
         flusher.SubscribeAggregates(Context.ConnectionId, scope, aggregates.Sequence);
         return Task.FromResult(aggregates);
+    }
+
+    public Task SubscribeAudit()
+    {
+        auditFeed.Subscribe(Context.ConnectionId, new Audit.AuditViewer(Owner, Scope));
+        return Task.CompletedTask;
     }
 
     /// <summary>A bad query is the caller's error, said plainly (SignalR hides other exceptions' messages).</summary>

@@ -27,6 +27,9 @@ public interface IFleetHub
 
     /// <summary>Starts the live per-cluster aggregates: answers them now, then pushes <see cref="IFleetClient.AggregatesChanged"/>.</summary>
     Task<FleetAggregates> SubscribeAggregates();
+
+    /// <summary>From now on pushes <see cref="IFleetClient.AuditAppended"/> for each new audit record the user may see.</summary>
+    Task SubscribeAudit();
 }
 
 /// <summary>Methods the server calls on a connected browser.</summary>
@@ -38,6 +41,9 @@ public interface IFleetClient
     Task ViewChanged(ViewDelta delta);
 
     Task AggregatesChanged(FleetAggregates aggregates);
+
+    /// <summary>A new audit record the user may see (as GET /api/audit would show it to them).</summary>
+    Task AuditAppended(Dashboard.Shared.Audit.AuditRecordView record);
 
     /// <summary>
     /// Sent just before the server closes this connection because the user's access changed: signed out,

@@ -65,12 +65,22 @@ public sealed class ActionTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(page.Locator("[data-testid=audit-row]", new() { HasText = "Requested" })).ToHaveCountAsync(1);
         await page.ScreenshotAsync("audit-history");
 
+        // Live: a scale made elsewhere (a script with olga's token) appears on the open page.
+        using (var script = await _server.ApiClientAsync("olga", Password))
+        {
+            (await script.PostAsJsonAsync("api/objects/deployments/aws-prod/shop/payments/actions/scale", new { replicas = 3 })).EnsureSuccessStatusCode();
+        }
+
+        await Assertions.Expect(page.Locator("[data-testid=audit-row]", new() { HasText = "Succeeded" })).ToHaveCountAsync(2, new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("[data-testid=audit-row]").First).ToContainTextAsync("5 → 3");
+        await page.Locator("input[data-testid=audit-text], [data-testid=audit-text] input").FillAsync("payments");
+
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-testid=audit-csv]").ClickAsync());
         var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("Id,", lines[0], StringComparison.Ordinal);
-        Assert.Equal(2, lines.Length - 1); // Requested and Succeeded: the filter holds in the export too
+        Assert.Equal(4, lines.Length - 1); // two scales, Requested and Succeeded each: the filters hold in the export too
         Assert.All(lines.Skip(1), l => Assert.Contains("olga", l, StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("Succeeded", StringComparison.Ordinal) && l.Contains(",5,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Succeeded", StringComparison.Ordinal) && l.Contains(",2,5,", StringComparison.Ordinal));
     }
 }

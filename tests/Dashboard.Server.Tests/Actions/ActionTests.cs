@@ -5,7 +5,9 @@ using System.Text.Json.Nodes;
 using Dashboard.Server.Tests.Access;
 using Dashboard.Shared.Actions;
 using Dashboard.Shared.Audit;
+using Dashboard.Shared.Live;
 using Dashboard.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Dashboard.Server.Tests.Actions;
 
@@ -162,5 +164,57 @@ public sealed class ActionTests(AccessFleetFixture fleet) : IClassFixture<Access
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(old, (string)Object("azure-dev", "deployments", "shop", "orders-api", "apps")["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!);
+    }
+
+    [Fact]
+    public async Task New_records_are_pushed_live_to_those_who_may_see_them()
+    {
+        var received = new Dictionary<string, List<AuditRecordView>>();
+        var hubs = new List<HubConnection>();
+        try
+        {
+            foreach (var user in new[] { "victor", "sam", "nina" })
+            {
+                var hub = fleet.Factory.Hub(await fleet.TokenAsync(user));
+                var mine = received[user] = [];
+                hub.On<AuditRecordView>(nameof(IFleetClient.AuditAppended), r => { lock (mine) { mine.Add(r); } });
+                await hub.StartAsync();
+                await hub.InvokeAsync(nameof(IFleetHub.SubscribeAudit));
+                hubs.Add(hub);
+            }
+
+            using (var prod = await ActAsync("olga", "deployments", "aws-prod", "shop", "orders-api", "restart"))
+            {
+                Assert.Equal(HttpStatusCode.OK, prod.StatusCode);
+            }
+
+            using (var staging = await ActAsync("admin", "deployments", "gcp-staging", "kube-system", "coredns", "restart"))
+            {
+                Assert.Equal(HttpStatusCode.OK, staging.StatusCode);
+            }
+
+            List<AuditRecordView> Of(string user)
+            {
+                lock (received[user])
+                {
+                    return [.. received[user]];
+                }
+            }
+
+            await Network.WaitUntilAsync(() => Task.FromResult(Of("victor").Count(r => r.Action == "restart") >= 2 && Of("sam").Count(r => r.Action == "restart") >= 2),
+                TimeSpan.FromSeconds(10), "the prod viewer and the shop viewer to get the restart's two records");
+            await Task.Delay(500); // anything that should not come has had its chance
+            Assert.All(Of("victor").Where(r => r.Action == "restart"), r => Assert.Equal(("aws-prod", "orders-api"), (r.Target.Cluster, r.Target.Name)));
+            Assert.All(Of("sam").Where(r => r.Action == "restart"), r => Assert.Equal("shop", r.Target.Namespace));
+            Assert.All(Of("victor"), r => Assert.Null(r.Actor.Address)); // someone else's connection details stay with admins
+            Assert.DoesNotContain(Of("nina"), r => r.Action == "restart");
+        }
+        finally
+        {
+            foreach (var hub in hubs)
+            {
+                await hub.DisposeAsync();
+            }
+        }
     }
 }

@@ -101,6 +101,8 @@ public sealed class SlowConsumerTests
         public Task Welcome(ServerInfo server) => Task.CompletedTask;
 
         public Task AggregatesChanged(FleetAggregates aggregates) => Task.CompletedTask;
+
+        public Task AuditAppended(Dashboard.Shared.Audit.AuditRecordView record) => Task.CompletedTask;
     }
 
     private sealed class FakeHubContext(IFleetClient client) : IHubContext<FleetHub, IFleetClient>
