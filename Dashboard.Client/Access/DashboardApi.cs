@@ -24,6 +24,14 @@ public sealed class DashboardApi(HttpClient http, CurrentSession session)
     public Task PutAsync(string path, object body, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Put, path, body, cancellationToken);
 
+    /// <summary>A PUT of text (an object's YAML), answered as JSON.</summary>
+    public async Task<T> PutTextAsync<T>(string path, string text, string mediaType, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendCoreAsync(HttpMethod.Put, path, new StringContent(text, System.Text.Encoding.UTF8, mediaType), cancellationToken);
+        return await response.Content.ReadFromJsonAsync((JsonTypeInfo<T>)TypeInfo(typeof(T)), cancellationToken)
+            ?? throw new ApiException(response.StatusCode, $"The server answered PUT {path} with no content.");
+    }
+
     public Task DeleteAsync(string path, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, path, null, cancellationToken);
 
@@ -47,7 +55,11 @@ public sealed class DashboardApi(HttpClient http, CurrentSession session)
     private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
+        if (body is HttpContent content)
+        {
+            request.Content = content;
+        }
+        else if (body is not null)
         {
             request.Content = JsonContent.Create(body, TypeInfo(body.GetType()));
         }

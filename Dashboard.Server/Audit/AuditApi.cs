@@ -24,6 +24,9 @@ public sealed class AuditQueryString
 
     public string? Kind { get; init; }
 
+    /// <summary>The target's name, exactly (an object's history).</summary>
+    public string? Name { get; init; }
+
     public string? Action { get; init; }
 
     public string? Outcome { get; init; }
@@ -50,7 +53,7 @@ public sealed class AuditQueryString
 
         return Limit is < 1 or > AuditReader.MaxLimit
             ? (null, $"limit is 1 to {AuditReader.MaxLimit}.")
-            : (new AuditFilter(From, To, User, Team, Cluster, Namespace, Kind, Action, outcome, Text), null);
+            : (new AuditFilter(From, To, User, Team, Cluster, Namespace, Kind, Action, outcome, Text, Name), null);
     }
 }
 

@@ -14,6 +14,7 @@ public static class AuditExtensions
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<AuditPruner>();
         services.AddHostedService<AuditOutcomeWriter>();
+        services.AddHostedService<ObservedChanges>();
         // Ahead of the database-down handler: the cause is often a DbException, but the answer must say the action was refused.
         services.Insert(0, ServiceDescriptor.Singleton<IExceptionHandler, AuditUnavailableHandler>());
         return builder;

@@ -18,7 +18,8 @@ public sealed record AuditFilter(
     string? Kind = null,
     string? Action = null,
     AuditOutcome? Outcome = null,
-    string? Text = null);
+    string? Text = null,
+    string? Name = null);
 
 /// <summary>Who reads the history: a fleet admin reads it all; anyone else what their scope allows, and their own records.</summary>
 public sealed record AuditViewer(string UserId, AccessScope Scope);
@@ -138,6 +139,11 @@ public sealed class AuditReader(IDbContextFactory<DashboardDbContext> contexts, 
         if (Given(f.Kind) is { } kind)
         {
             records = records.Where(r => r.TargetKind == kind);
+        }
+
+        if (Given(f.Name) is { } name)
+        {
+            records = records.Where(r => r.TargetName == name);
         }
 
         if (Given(f.Action) is { } action)

@@ -42,6 +42,45 @@ public sealed class ObjectActions(ClusterObjects objects, TimeProvider time)
         };
     }
 
+    /// <summary>
+    /// Editing an object's YAML: the whole object is sent back with the resourceVersion it was read at, so a
+    /// change made meanwhile is refused by the cluster (409), never overwritten. Answers the plan and the diff.
+    /// </summary>
+    public async Task<(ActionPlan Plan, string Diff)> PlanEditAsync(ActionTarget target, string yaml, CancellationToken cancellationToken)
+    {
+        JsonObject submitted;
+        try
+        {
+            submitted = ObjectYamlReader.Read(yaml);
+        }
+        catch (FormatException e)
+        {
+            throw new ClusterCallException(StatusCodes.Status400BadRequest, e.Message);
+        }
+
+        if (Str(submitted, "metadata", "name") != target.Name || Str(submitted, "metadata", "namespace") != target.Namespace)
+        {
+            throw new ClusterCallException(StatusCodes.Status400BadRequest,
+                $"The YAML names another object: its metadata.name and metadata.namespace must stay {target.Name}{(target.Namespace is null ? "" : $" and {target.Namespace}")}.");
+        }
+
+        if (Str(submitted, "metadata", "resourceVersion") is not { Length: > 0 } version)
+        {
+            throw new ClusterCallException(StatusCodes.Status400BadRequest,
+                "The YAML has no metadata.resourceVersion: keep the one it was read with, so that a change made meanwhile is not overwritten.");
+        }
+
+        var current = await ReadAsync(target, target.Path, cancellationToken);
+        var diff = LineDiff.Of(ObjectYaml.Write((JsonObject)current.DeepClone(), false), ObjectYaml.Write((JsonObject)submitted.DeepClone(), false));
+        return (new ActionPlan($"resourceVersion {version}", async ct =>
+        {
+            var after = await WriteAsync(target, HttpMethod.Put, target.Path, submitted, "application/json", ct);
+            var now = Str(after, "metadata", "resourceVersion");
+            return new ActionResult(ObjectActionNames.Edit, $"Saved {target.Kind.Kind} {target.Name} (resourceVersion {version} -> {now}).",
+                $"resourceVersion {version}", $"resourceVersion {now}", [.. diff.Split('\n').Where(l => l.Length > 0).Take(50)]);
+        }), diff);
+    }
+
     private async Task<JsonObject> ReadAsync(ActionTarget target, string path, CancellationToken cancellationToken)
     {
         using var document = await objects.GetAsync(target.Cluster, path, cancellationToken)

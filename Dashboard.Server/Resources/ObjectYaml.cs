@@ -112,3 +112,164 @@ public static partial class ObjectYaml
     [GeneratedRegex(@"^(|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|<<|=|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$")]
     private static partial Regex NotAString();
 }
+
+/// <summary>
+/// YAML as a person edits it, read back into JSON: one document of maps, lists and scalars (no anchors or
+/// tags). A quoted scalar is a string; a plain one is null, a boolean or a number when it reads as one
+/// (YAML 1.2's core schema), else a string, so what <see cref="ObjectYaml.Write"/> wrote reads back the same.
+/// </summary>
+public static partial class ObjectYamlReader
+{
+    public static JsonObject Read(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        try
+        {
+            parser.Consume<StreamStart>();
+            if (!parser.TryConsume<DocumentStart>(out _))
+            {
+                throw new FormatException("The YAML holds no object.");
+            }
+
+            var root = Node(parser) as JsonObject ?? throw new FormatException("The YAML is not an object (a map of fields).");
+            parser.Consume<DocumentEnd>();
+            if (parser.Accept<DocumentStart>(out _))
+            {
+                throw new FormatException("The YAML holds more than one document: edit one object at a time.");
+            }
+
+            return root;
+        }
+        catch (YamlException e)
+        {
+            throw new FormatException($"The YAML cannot be read at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
+        }
+    }
+
+    private static JsonNode? Node(IParser parser)
+    {
+        if (parser.TryConsume<Scalar>(out var scalar))
+        {
+            NoAnchor(scalar);
+            return Value(scalar);
+        }
+
+        if (parser.TryConsume<MappingStart>(out var mapStart))
+        {
+            NoAnchor(mapStart);
+            var map = new JsonObject();
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var key = parser.Consume<Scalar>();
+                if (map.ContainsKey(key.Value))
+                {
+                    throw new FormatException($"The field '{key.Value}' is given twice (line {key.Start.Line}).");
+                }
+
+                map[key.Value] = Node(parser);
+            }
+
+            return map;
+        }
+
+        if (parser.TryConsume<SequenceStart>(out var listStart))
+        {
+            NoAnchor(listStart);
+            var list = new JsonArray();
+            while (!parser.TryConsume<SequenceEnd>(out _))
+            {
+                list.Add(Node(parser));
+            }
+
+            return list;
+        }
+
+        var other = parser.Current;
+        throw new FormatException($"Anchors and aliases are not accepted (line {other?.Start.Line}).");
+    }
+
+    private static void NoAnchor(NodeEvent node)
+    {
+        if (!node.Anchor.IsEmpty || (!node.Tag.IsEmpty && !node.Tag.Value.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal)))
+        {
+            throw new FormatException($"Anchors and tags are not accepted (line {node.Start.Line}).");
+        }
+    }
+
+    private static JsonValue? Value(Scalar scalar)
+    {
+        var text = scalar.Value;
+        if (scalar.Style != ScalarStyle.Plain)
+        {
+            return JsonValue.Create(text);
+        }
+
+        if (text is "" or "~" or "null" or "Null" or "NULL")
+        {
+            return null;
+        }
+
+        if (text is "true" or "True" or "TRUE" or "false" or "False" or "FALSE")
+        {
+            return JsonValue.Create(text.Equals("true", StringComparison.OrdinalIgnoreCase));
+        }
+
+        if (Integer().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            return JsonValue.Create(integer);
+        }
+
+        if (Float().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            return JsonValue.Create(number);
+        }
+
+        return JsonValue.Create(text);
+    }
+
+    [GeneratedRegex(@"^[-+]?[0-9]+$")]
+    private static partial Regex Integer();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
+    private static partial Regex Float();
+}
+
+/// <summary>The lines one text changed from another, as a short diff ("- old", "+ new"), for the audit record.</summary>
+public static class LineDiff
+{
+    public static string Of(string before, string after, int maxLines = 200)
+    {
+        var a = before.Split('\n');
+        var b = after.Split('\n');
+        // Longest common subsequence of lines: objects are a few hundred lines, so the table is small.
+        var lcs = new int[a.Length + 1, b.Length + 1];
+        for (var i = a.Length - 1; i >= 0; i--)
+        {
+            for (var j = b.Length - 1; j >= 0; j--)
+            {
+                lcs[i, j] = a[i] == b[j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
+            }
+        }
+
+        var lines = new List<string>();
+        int x = 0, y = 0;
+        while ((x < a.Length || y < b.Length) && lines.Count < maxLines)
+        {
+            if (x < a.Length && y < b.Length && a[x] == b[y])
+            {
+                x++;
+                y++;
+            }
+            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1]))
+            {
+                lines.Add("- " + a[x++]);
+            }
+            else
+            {
+                lines.Add("+ " + b[y++]);
+            }
+        }
+
+        return string.Join('\n', lines);
+    }
+}

@@ -23,13 +23,30 @@ public static partial class ResourceDetailApi
             (string plural, string cluster, string @namespace, string name, string action, ActionRequest? request, HttpContext context,
                 RightsStore rights, ClusterDirectory directory, FleetWatcher fleet, Audit.AuditLog audit, CancellationToken cancellationToken) =>
                 RunActionAsync(new ObjectAddress(plural, cluster, @namespace, name), action, request ?? new ActionRequest(),
-                    new Caller(context.User, rights, directory, fleet), objects, actions, context, audit, cancellationToken));
+                    new Caller(context.User, rights, directory, fleet), objects, context, audit,
+                    async (target, parameters, ct) => await actions.PlanAsync(action, target, request ?? new ActionRequest(), ct), cancellationToken));
+        app.MapPut("/api/objects/{plural}/{cluster}/{namespace}/{name}/yaml",
+            async (string plural, string cluster, string @namespace, string name, HttpContext context,
+                RightsStore rights, ClusterDirectory directory, FleetWatcher fleet, Audit.AuditLog audit, CancellationToken cancellationToken) =>
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                var yaml = await reader.ReadToEndAsync(cancellationToken);
+                return await RunActionAsync(new ObjectAddress(plural, cluster, @namespace, name), ObjectActionNames.Edit, new ActionRequest(),
+                    new Caller(context.User, rights, directory, fleet), objects, context, audit,
+                    async (target, parameters, ct) =>
+                    {
+                        var (plan, diff) = await actions.PlanEditAsync(target, yaml, ct);
+                        parameters["diff"] = diff; // the record holds what changed
+                        return plan;
+                    }, cancellationToken);
+            }).Accepts<string>("application/yaml", "text/plain");
         return app;
     }
 
     private static async Task<Results<Ok<ActionResult>, ProblemHttpResult>> RunActionAsync(
-        ObjectAddress address, string action, ActionRequest request, Caller caller, ClusterObjects objects, ObjectActions actions,
-        HttpContext context, Audit.AuditLog audit, CancellationToken cancellationToken)
+        ObjectAddress address, string action, ActionRequest request, Caller caller, ClusterObjects objects,
+        HttpContext context, Audit.AuditLog audit, Func<ObjectActions.ActionTarget, Dictionary<string, string?>, CancellationToken, Task<ActionPlan>> plan,
+        CancellationToken cancellationToken)
     {
         var located = await LocateAsync(address, caller, objects, cancellationToken);
         if (located.Problem is { } problem)
@@ -38,9 +55,12 @@ public static partial class ResourceDetailApi
         }
 
         var target = located.Target!;
-        if (!ObjectActionNames.AppliesTo(action, target.Kind.Plural))
+        if (!ObjectActionNames.AppliesTo(action, target.Kind.Plural) || (action == ObjectActionNames.Edit && target.IsSecret))
         {
-            return TypedResults.Problem($"{target.Kind.Kind} objects have no action '{action}'.", statusCode: StatusCodes.Status400BadRequest, title: "No such action");
+            return TypedResults.Problem(target.IsSecret && action == ObjectActionNames.Edit
+                    ? "A Secret's values never reach the dashboard, so it cannot be edited here."
+                    : $"{target.Kind.Kind} objects have no action '{action}'.",
+                statusCode: StatusCodes.Status400BadRequest, title: "No such action");
         }
 
         var actor = await Audit.AuditActors.ActorAsync(context);
@@ -63,14 +83,14 @@ public static partial class ResourceDetailApi
 
         try
         {
-            var plan = await actions.PlanAsync(action, new ObjectActions.ActionTarget(target.Cluster, target.Kind, target.Namespace, target.Name, target.Path),
-                request, cancellationToken);
+            var planned = await plan(new ObjectActions.ActionTarget(target.Cluster, target.Kind, target.Namespace, target.Name, target.Path),
+                parameters, cancellationToken);
             ActionResult? result = null;
-            await audit.RunAsync(actor, action, audited with { Uid = null }, parameters, async () =>
+            await audit.RunAsync(actor, action, audited, parameters, async () =>
             {
-                result = await plan.Apply(CancellationToken.None); // once asked, the cluster call is not abandoned with the browser
+                result = await planned.Apply(CancellationToken.None); // once asked, the cluster call is not abandoned with the browser
                 return result.After;
-            }, plan.Before, CancellationToken.None);
+            }, planned.Before, CancellationToken.None);
             return TypedResults.Ok(result!);
         }
         catch (ClusterCallException e)

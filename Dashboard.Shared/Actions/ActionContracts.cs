@@ -19,6 +19,7 @@ public static class ObjectActionNames
     public const string Uncordon = "uncordon";
     public const string Drain = "drain";
     public const string Undo = "undo";
+    public const string Edit = "edit";
 
     public static readonly IReadOnlyDictionary<string, string[]> Kinds = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
@@ -30,9 +31,9 @@ public static class ObjectActionNames
         [Undo] = ["deployments"],
     };
 
-    /// <summary>Delete applies to every kind.</summary>
+    /// <summary>Delete and edit apply to every kind.</summary>
     public static bool AppliesTo(string action, string plural) =>
-        action == Delete || (Kinds.TryGetValue(action, out var plurals) && plurals.Contains(plural, StringComparer.OrdinalIgnoreCase));
+        action is Delete or Edit || (Kinds.TryGetValue(action, out var plurals) && plurals.Contains(plural, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>Actions that cannot be taken back: in a cluster labelled environment=prod the name must be typed.</summary>
     public static bool IsDestructive(string action) => action is Delete or Drain;

@@ -184,4 +184,31 @@ public sealed class ResourceDetailPageTests : AccessTestContext
         Assert.Equal("ClusterRole", page.Find("[data-testid=chip-kind]").TextContent.Trim());
         Assert.Empty(page.FindAll("[data-testid=chip-namespace]"));
     }
+
+    [Fact]
+    public async Task The_history_tab_tells_dashboard_actions_from_changes_made_elsewhere()
+    {
+        var page = await RenderPodAsync();
+        static Dashboard.Shared.Audit.AuditRecordView Record(long id, string action, string? by, string before, string after, string? parameters) =>
+            new(id, Now, new Dashboard.Shared.Audit.AuditActorView(by, [], null, null, null), action,
+                new Dashboard.Shared.Audit.AuditTargetView("aws-prod", "shop", "Pod", "web-1", null), parameters, before, after,
+                Dashboard.Shared.Audit.AuditOutcome.Succeeded, null, Guid.NewGuid(), null, "h");
+        Server.OnGet("api/audit", new Dashboard.Shared.Audit.AuditPage(
+        [
+            Record(3, "observed.rollout", "cluster", "shop:1.4", "shop:1.5", null),
+            Record(2, "observed.scale", "cluster", "2", "5", """{"through":"scale by olga"}"""),
+            Record(1, "scale", "olga", "2", "5", """{"replicas":"5"}"""),
+        ], null));
+
+        OpenTab(page, "History");
+
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=history-item]").Count));
+        var items = page.FindAll("[data-testid=history-item]").Select(i => i.TextContent).ToList();
+        Assert.Contains("images shop:1.4 → shop:1.5, not through the dashboard", items[0], StringComparison.Ordinal);
+        Assert.Contains("replicas 2 → 5 (the dashboard's scale by olga)", items[1], StringComparison.Ordinal);
+        Assert.Contains("scale 2 → 5 by olga", items[2], StringComparison.Ordinal);
+        var asked = Server.Requests.Last(r => r.Path == "api/audit").Query;
+        Assert.Contains("name=web-1", asked, StringComparison.Ordinal);
+        Assert.Contains("namespace=shop", asked, StringComparison.Ordinal);
+    }
 }

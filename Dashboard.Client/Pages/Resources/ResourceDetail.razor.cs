@@ -17,7 +17,8 @@ public sealed partial class ResourceDetail : ApiComponentBase, IDisposable
     internal const int OverviewTab = 0;
     internal const int EventsTab = 1;
     internal const int YamlTab = 2;
-    internal const int LogsTab = 3;
+    internal const int HistoryTab = 3;
+    internal const int LogsTab = 4;
 
     private Dashboard.Shared.Fleet.ResourceDetail? _detail;
     private string? _loadedAddress;
@@ -25,6 +26,9 @@ public sealed partial class ResourceDetail : ApiComponentBase, IDisposable
     private string? _yaml;
     private string? _yamlError;
     private bool _yamlLoading;
+    private string? _editing;
+    private string? _saveError;
+    private bool _saving;
     private readonly PodLogViewModel _log = new();
 
     [Parameter]
@@ -114,6 +118,43 @@ public sealed partial class ResourceDetail : ApiComponentBase, IDisposable
         finally
         {
             _yamlLoading = false;
+        }
+    }
+
+    /// <summary>Operators may edit (the server decides for this object); a Secret's values never reach the browser, so it is not editable.</summary>
+    private bool MayEdit => Plural != "secrets" && Session.User is { } user &&
+                            (user.IsAdmin || user.Grants.Any(g => g.Role >= Dashboard.Shared.Access.TeamRole.Operator));
+
+    private async Task SaveYamlAsync()
+    {
+        if (_editing is null)
+        {
+            return;
+        }
+
+        _saving = true;
+        _saveError = null;
+        try
+        {
+            var result = await Api.PutTextAsync<Dashboard.Shared.Actions.ActionResult>($"{ApiPath}/yaml", _editing, "application/yaml");
+            Snackbar.Add(result.Message, Severity.Success);
+            _editing = null;
+            await LoadYamlAsync();
+            await CallAsync(async () => _detail = await Api.GetAsync<Dashboard.Shared.Fleet.ResourceDetail>(ApiPath));
+        }
+        catch (ApiException e)
+        {
+            _saveError = e.Status == HttpStatusCode.Conflict
+                ? $"{e.Message} Someone changed it since you opened it: copy your change, cancel, and edit the current version."
+                : e.Message;
+        }
+        catch (HttpRequestException)
+        {
+            _saveError = "The server could not be reached. Try again in a moment.";
+        }
+        finally
+        {
+            _saving = false;
         }
     }
 

@@ -217,4 +217,105 @@ public sealed class ActionTests(AccessFleetFixture fleet) : IClassFixture<Access
             }
         }
     }
+
+    private async Task<HttpResponseMessage> PutYamlAsync(string user, string path, string yaml)
+    {
+        using var http = fleet.Factory.CreateClient(await fleet.TokenAsync(user));
+        return await http.PutAsync($"{path}/yaml", new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml"));
+    }
+
+    [Fact]
+    public async Task Editing_yaml_saves_the_change_and_the_record_holds_the_diff()
+    {
+        var path = ObjectPath("configmaps", "azure-dev", "shop", "shop-config");
+        var yaml = await fleet.Admin.GetStringAsync($"{path}/yaml");
+        Assert.Contains("LOG_LEVEL: debug", yaml, StringComparison.Ordinal);
+
+        using var response = await PutYamlAsync("admin", path, yaml.Replace("LOG_LEVEL: debug", "LOG_LEVEL: trace", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("trace", (string?)Object("azure-dev", "configmaps", "shop", "shop-config")["data"]!["LOG_LEVEL"]);
+        var done = (await AuditAsync("edit", "shop-config")).Last();
+        Assert.Equal(AuditOutcome.Succeeded, done.Outcome);
+        Assert.Contains("LOG_LEVEL: debug", done.Parameters, StringComparison.Ordinal);
+        Assert.Contains("LOG_LEVEL: trace", done.Parameters, StringComparison.Ordinal);
+        Assert.DoesNotContain("REGION", done.Parameters, StringComparison.Ordinal); // only what changed
+    }
+
+    [Fact]
+    public async Task A_change_made_meanwhile_is_refused_not_overwritten()
+    {
+        var path = ObjectPath("configmaps", "onprem-prod", "shop", "shop-config");
+        var stale = await fleet.Admin.GetStringAsync($"{path}/yaml");
+        var changed = Object("onprem-prod", "configmaps", "shop", "shop-config");
+        changed["data"]!["LOG_LEVEL"] = "warn"; // someone else, meanwhile (kubectl, CI/CD)
+        fleet.Fleet["onprem-prod"].Apply(changed.ToJsonString());
+
+        using var response = await PutYamlAsync("olga", path, stale.Replace("LOG_LEVEL: info", "LOG_LEVEL: debug", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("modified", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("warn", (string?)Object("onprem-prod", "configmaps", "shop", "shop-config")["data"]!["LOG_LEVEL"]);
+        Assert.Equal(AuditOutcome.Failed, (await AuditAsync("edit", "shop-config")).Last(r => r.Target.Cluster == "onprem-prod").Outcome);
+    }
+
+    [Fact]
+    public async Task Yaml_edits_are_refused_for_secrets_viewers_bad_yaml_and_another_name()
+    {
+        var secret = ObjectPath("secrets", "aws-prod", "shop", "shop-db-credentials");
+        using (var response = await PutYamlAsync("admin", secret, await fleet.Admin.GetStringAsync($"{secret}/yaml")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        var config = ObjectPath("configmaps", "aws-prod", "shop", "shop-config");
+        var yaml = await fleet.Admin.GetStringAsync($"{config}/yaml");
+        using (var viewer = await PutYamlAsync("victor", config, yaml))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, viewer.StatusCode);
+        }
+
+        using (var bad = await PutYamlAsync("admin", config, "data:\n  a: [1, 2\n"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("line", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var renamed = await PutYamlAsync("admin", config, yaml.Replace("name: shop-config", "name: other", StringComparison.Ordinal)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, renamed.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Changes_made_elsewhere_are_observed_and_told_apart_from_the_dashboards()
+    {
+        var cluster = fleet.Fleet["onprem-prod"];
+        var replicas = (int)Object("onprem-prod", "deployments", "shop", "storefront", "apps")["spec"]!["replicas"]!;
+        cluster.ScaleDeployment("shop", "storefront", replicas + 1); // kubectl scale, say
+
+        await Network.WaitUntilAsync(async () => (await AuditAsync("observed.scale", "storefront")).Any(r => r.Target.Cluster == "onprem-prod"),
+            TimeSpan.FromSeconds(20), "the scale made elsewhere to be observed");
+        var elsewhere = (await AuditAsync("observed.scale", "storefront")).Single(r => r.Target.Cluster == "onprem-prod");
+        Assert.Equal(((replicas).ToString(), (replicas + 1).ToString()), (elsewhere.Before, elsewhere.After));
+        Assert.Null(elsewhere.Parameters); // not through the dashboard
+
+        using (var response = await ActAsync("olga", "deployments", "onprem-prod", "shop", "storefront", "scale", new ActionRequest(Replicas: replicas + 3)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await Network.WaitUntilAsync(async () => (await AuditAsync("observed.scale", "storefront")).Count(r => r.Target.Cluster == "onprem-prod") == 2,
+            TimeSpan.FromSeconds(20), "the dashboard's scale to be observed too");
+        var through = (await AuditAsync("observed.scale", "storefront")).Last(r => r.Target.Cluster == "onprem-prod");
+        Assert.Equal((replicas + 3).ToString(), through.After);
+        Assert.Contains("scale by olga", through.Parameters, StringComparison.Ordinal);
+
+        // A node going NotReady and back is a transition of its own.
+        var node = cluster.NodeNames[^1];
+        cluster.FailNode(node);
+        await Network.WaitUntilAsync(async () => (await AuditAsync("observed.node", node)).Any(r => r.After == "NotReady"),
+            TimeSpan.FromSeconds(30), "the node's transition to be observed");
+        cluster.RecoverNode(node);
+    }
 }
