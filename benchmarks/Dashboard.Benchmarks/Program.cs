@@ -8,6 +8,7 @@ IBenchmark[] benchmarks =
     new ColdSyncBenchmark(),
     new LatencyBenchmark(),
     new UiBenchmark(),
+    new AuditBenchmark(),
 ];
 
 return await Harness.RunAsync(benchmarks, args);
