@@ -54,6 +54,12 @@ public sealed class ActionTests(BrowserFixture browser) : IAsyncLifetime
         var row = page.Locator("[data-testid=resource-table] tbody tr[data-key]").First;
         await Assertions.Expect(row).ToContainTextAsync("5/5", new() { Timeout = 60_000 });
 
+        // The pods of the deployment show their CPU and memory use against their requests (the simulator serves metrics.k8s.io).
+        await page.GotoAsync(new Uri(_server.BaseAddress, "resources/pods?cluster=aws-prod&namespace=shop&q=payments").ToString());
+        var cpu = page.Locator("[data-testid=resource-table] tbody tr[data-key] .usage-cell").First;
+        await Assertions.Expect(cpu).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*\d+m \(\d+%\)\s*$"), new() { Timeout = 60_000 });
+        await page.ScreenshotAsync("pods-usage");
+
         // In the audit history: who, what, before -> after, outcome.
         await page.GetByRole(AriaRole.Link, new() { Name = "Audit history" }).ClickAsync();
         await page.Locator("input[data-testid=audit-action], [data-testid=audit-action] input").FillAsync("scale");
