@@ -92,8 +92,10 @@ public sealed class FleetApiTests : IAsyncLifetime
         await Network.WaitUntilAsync(async () =>
         {
             text = await _http.GetStringAsync("/metrics");
-            return text.Contains("dashboard_watch_events_total{", StringComparison.Ordinal);
-        }, TimeSpan.FromSeconds(30), "the first watch events to be counted");
+            // A kind another test asked for may be listing for a moment (the cluster is Syncing meanwhile).
+            return text.Contains("dashboard_watch_events_total{", StringComparison.Ordinal) &&
+                   System.Text.RegularExpressions.Regex.IsMatch(text, "dashboard_cluster_state\\{[^}]*cluster=\"onprem-prod\"[^}]*state=\"Live\"[^}]*\\} 1");
+        }, TimeSpan.FromSeconds(30), "the first watch events to be counted, onprem-prod Live");
 
         Assert.Matches("dashboard_store_objects\\{[^}]*cluster=\"aws-prod\"[^}]*kind=\"Pod\"[^}]*\\} [1-9]", text);
         Assert.Matches("dashboard_cluster_state\\{[^}]*cluster=\"onprem-prod\"[^}]*state=\"Live\"[^}]*\\} 1", text);
