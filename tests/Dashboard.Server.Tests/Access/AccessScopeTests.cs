@@ -89,4 +89,14 @@ public sealed class AccessScopeTests
         Assert.Equal(a.Key, b.Key);
         Assert.NotEqual(a.Key, AccessScope.Everything.Key);
     }
+
+    [Fact]
+    public void Namespace_names_are_known_only_when_every_grant_names_them_plainly()
+    {
+        Assert.Equal(["payments", "shop"], AccessScope.From([new Grant(TeamRole.Viewer, "*", "shop"), new Grant(TeamRole.Operator, "aws-prod", "payments")])
+            .NamespaceNames!.Order(StringComparer.Ordinal));
+        Assert.Null(AccessScope.From([new Grant(TeamRole.Viewer, "*", "shop"), new Grant(TeamRole.Viewer, "aws-prod", "*")]).NamespaceNames);
+        Assert.Null(AccessScope.From([new Grant(TeamRole.Viewer, "*", "team-a-*")]).NamespaceNames);
+        Assert.Empty(AccessScope.Nothing.NamespaceNames!);
+    }
 }
