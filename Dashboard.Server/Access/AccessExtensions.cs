@@ -223,10 +223,17 @@ internal sealed class FleetAdminHandler(RightsStore rights) : AuthorizationHandl
     }
 }
 
-/// <summary>Every refused request leaves a structured event and an audit record (Denied).</summary>
-internal sealed class DeniedRequestLogger : IAuthorizationMiddlewareResultHandler
+/// <summary>
+/// Every refused request leaves a structured event; a signed-in user's refusal also an audit record (Denied).
+/// Callers who are not signed in are nobody in particular and cost nothing to be: their refusals are recorded
+/// once a minute per address (every one is logged), so that they cannot flood the history or hold its lock.
+/// </summary>
+internal sealed class DeniedRequestLogger(TimeProvider time) : IAuthorizationMiddlewareResultHandler
 {
+    private static readonly TimeSpan AnonymousEvery = TimeSpan.FromMinutes(1);
+    private const int MaxAddresses = 10_000;
     private readonly AuthorizationMiddlewareResultHandler _default = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _anonymous = new(StringComparer.Ordinal);
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
@@ -235,10 +242,33 @@ internal sealed class DeniedRequestLogger : IAuthorizationMiddlewareResultHandle
             var reason = authorizeResult.Forbidden ? "forbidden" : "not signed in";
             AccessLog.Denied(AccessExtensions.Logger(context), context.Request.Method, context.Request.Path,
                 context.User.Identity?.Name ?? "anonymous", reason);
-            await context.AuditAsync(AccessExtensions.Denial(context, reason), AuditOutcome.Denied, reason);
+            if (context.User.Identity?.IsAuthenticated == true || RecordAnonymous(context.Connection.RemoteIpAddress?.ToString() ?? ""))
+            {
+                await context.AuditAsync(AccessExtensions.Denial(context, reason), AuditOutcome.Denied, reason);
+            }
         }
 
         await _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+
+    private bool RecordAnonymous(string address)
+    {
+        var now = time.GetUtcNow();
+        if (_anonymous.TryGetValue(address, out var last) && now - last < AnonymousEvery)
+        {
+            return false;
+        }
+
+        if (_anonymous.Count >= MaxAddresses)
+        {
+            foreach (var old in _anonymous.Where(a => now - a.Value >= AnonymousEvery).Select(a => a.Key).ToList())
+            {
+                _anonymous.TryRemove(old, out _);
+            }
+        }
+
+        _anonymous[address] = now;
+        return true;
     }
 }
 

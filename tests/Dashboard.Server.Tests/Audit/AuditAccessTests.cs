@@ -94,6 +94,17 @@ public sealed class AuditAccessTests : IAsyncLifetime
         Assert.Contains("\"method\":\"GET\"", forbidden.Parameters, StringComparison.Ordinal);
         var notSignedIn = Assert.Single(denials, r => r.TargetName == "/api/admin/teams");
         Assert.Equal(("not signed in", null), (notSignedIn.Error, notSignedIn.ActorUserName));
+
+        // Anyone can be nobody: refusals of callers not signed in are recorded once a minute per address, a user's every time.
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/admin/teams?flood={i}")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await carol.GetAsync("/api/admin/clusters")).StatusCode);
+        }
+
+        denials = await RecordsAsync(AuditActions.Denied);
+        Assert.Single(denials, r => r.TargetName == "/api/admin/teams");
+        Assert.Equal(20, denials.Count(r => r.TargetName == "/api/admin/clusters" && r.ActorUserName == "carol"));
     }
 
     [Fact]
