@@ -1,24 +1,8 @@
-using System.Data.Common;
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
-using Dashboard.Server.Access;
 using Dashboard.Server.Audit;
-using Dashboard.Server.Clusters;
-using Dashboard.Server.Data;
-using Dashboard.Server.Live;
-using Dashboard.Server.State;
-using Dashboard.Server.Watching;
 using Dashboard.Shared.Access;
 using Dashboard.Shared.Audit;
-using Dashboard.Testing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Dashboard.Benchmarks;
 
