@@ -28,10 +28,14 @@ public sealed class ObjectActions(ClusterObjects objects, TimeProvider time)
 
     public async Task<ActionPlan> PlanAsync(string action, ActionTarget target, ActionRequest request, CancellationToken cancellationToken)
     {
+        if (action == ObjectActionNames.Scale)
+        {
+            return await ScaleAsync(target, request, cancellationToken); // reads the scale subresource, not the object
+        }
+
         var current = await ReadAsync(target, target.Path, cancellationToken);
         return action switch
         {
-            ObjectActionNames.Scale => await ScaleAsync(target, request, cancellationToken),
             ObjectActionNames.Restart => new(TemplateAnnotation(current, RestartedAt), ct => RestartAsync(target, ct)),
             ObjectActionNames.Delete => new(Str(current, "metadata", "resourceVersion") is { } rv ? $"resourceVersion {rv}" : null, ct => DeleteAsync(target, ct)),
             ObjectActionNames.Cordon => new(Schedulable(current), ct => CordonAsync(target, true, ct)),
