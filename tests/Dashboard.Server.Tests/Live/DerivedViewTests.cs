@@ -4,8 +4,6 @@ using Dashboard.Server.Live;
 using Dashboard.Server.State;
 using Dashboard.Server.Tests.Fleet;
 using Dashboard.Shared.Live;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Dashboard.Server.Tests.Live;
@@ -16,18 +14,22 @@ namespace Dashboard.Server.Tests.Live;
 /// </summary>
 public sealed class DerivedViewTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly FleetStore _store = new();
-    private readonly Interner _interner = new();
-    private FleetWatcher _watcher = null!;
-    private ViewRegistry _views = null!;
-    private LiveSubscriptions _subscriptions = null!;
+    private readonly LiveHarness _live = new();
+
+    private FakeTimeProvider _time => _live.Time;
+
+    private FleetStore _store => _live.Store;
+
+    private Interner _interner => _live.Interner;
+
+    private FleetWatcher _watcher => _live.Watcher;
+
+    private ViewRegistry _views => _live.Views;
+
+    private LiveSubscriptions _subscriptions => _live.Subscriptions;
 
     public Task InitializeAsync()
     {
-        _watcher = new FleetWatcher(_store, _interner, new ConfigurationBuilder().Build(), _time, [], NullLogger<FleetWatcher>.Instance);
-        _views = new ViewRegistry(_store, new ClusterDirectory(_watcher, _time), time: _time);
-        _subscriptions = new LiveSubscriptions(_views, _time);
         var random = new Random(7);
         for (var i = 0; i < 400; i++)
         {
@@ -37,11 +39,7 @@ public sealed class DerivedViewTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        _views.Dispose();
-        await _watcher.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _live.DisposeAsync();
 
     private static List<string> Keys(ViewSnapshot s) => [.. s.Rows.Select(r => r.Key)];
 

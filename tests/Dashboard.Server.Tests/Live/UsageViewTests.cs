@@ -5,8 +5,6 @@ using Dashboard.Server.State;
 using Dashboard.Server.Tests.Fleet;
 using Dashboard.Shared.Fleet;
 using Dashboard.Shared.Live;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Dashboard.Server.Tests.Live;
@@ -17,19 +15,24 @@ namespace Dashboard.Server.Tests.Live;
 /// </summary>
 public sealed class UsageViewTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly FleetStore _store = new();
-    private readonly Interner _interner = new();
-    private readonly UsageStore _usage = new();
-    private FleetWatcher _watcher = null!;
-    private ViewRegistry _views = null!;
-    private LiveSubscriptions _subscriptions = null!;
+    private readonly LiveHarness _live = new();
+
+    private FakeTimeProvider _time => _live.Time;
+
+    private FleetStore _store => _live.Store;
+
+    private Interner _interner => _live.Interner;
+
+    private UsageStore _usage => _live.Usage;
+
+    private FleetWatcher _watcher => _live.Watcher;
+
+    private ViewRegistry _views => _live.Views;
+
+    private LiveSubscriptions _subscriptions => _live.Subscriptions;
 
     public Task InitializeAsync()
     {
-        _watcher = new FleetWatcher(_store, _interner, new ConfigurationBuilder().Build(), _time, [], NullLogger<FleetWatcher>.Instance, _usage);
-        _views = new ViewRegistry(_store, new ClusterDirectory(_watcher, _time), _usage);
-        _subscriptions = new LiveSubscriptions(_views, _time);
         for (var i = 0; i < 3; i++)
         {
             _store.Upsert(Objects.Pod($"pod-{i}", $"uid-{i}", interner: _interner));
@@ -38,11 +41,7 @@ public sealed class UsageViewTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        _views.Dispose();
-        await _watcher.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _live.DisposeAsync();
 
     private void Report(params (string Pod, long Cpu)[] pods) =>
         _usage.Replace("aws-prod", "Pod", [.. pods.Select(p => new ResourceUsage("aws-prod", "prod", p.Pod, p.Cpu, 64L << 20, null))]);
