@@ -68,6 +68,14 @@ public sealed class AuditRecord
 
 internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditRecord>
 {
+    public const string SearchText = "SearchText";
+
+    /// <summary>The same SQL in PostgreSQL and SQLite (quoted names, || and coalesce).</summary>
+    private const string SearchTextSql =
+        """lower(coalesce("Action", '') || ' ' || coalesce("ActorUserName", '') || ' ' || coalesce("TargetCluster", '') || ' ' || """ +
+        """coalesce("TargetNamespace", '') || ' ' || coalesce("TargetName", '') || ' ' || coalesce("Parameters", '') || ' ' || """ +
+        """coalesce("Before", '') || ' ' || coalesce("After", '') || ' ' || coalesce("Error", ''))""";
+
     public void Configure(EntityTypeBuilder<AuditRecord> builder)
     {
         builder.ToTable(AuditSchema.Table);
@@ -78,11 +86,25 @@ internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditR
         builder.Property(r => r.PreviousHash).HasMaxLength(64);
         builder.Property(r => r.Hash).HasMaxLength(64);
 
-        // Pages are read newest first by id (the chain's order; time grows with it), so each filter's index ends
-        // with the id: a page is read straight from the index, however many records the filter matches.
-        builder.HasIndex(r => r.TimeUtc).IsDescending().HasDatabaseName("ix_audit_records_time");
-        builder.HasIndex(r => new { r.ActorUserName, r.Id }).HasDatabaseName("ix_audit_records_user");
-        builder.HasIndex(r => new { r.TargetCluster, r.TargetNamespace, r.TargetKind, r.Id }).HasDatabaseName("ix_audit_records_target");
+        // The free-text filter's haystack: the searchable fields, lowercased, made by the database on insert (it is
+        // not part of the record nor of its hash). PostgreSQL indexes it by trigrams (DashboardDbContext).
+        builder.Property<string>(SearchText).HasComputedColumnSql(SearchTextSql, stored: true);
+
+        // Pages are read newest first in (time, id) order, so each filter's index ends with both: a page is read
+        // straight from the index, however many records the filter matches, and a time range is the index's range.
+        builder.HasIndex(r => new { r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_time");
+        builder.HasIndex(r => new { r.ActorUserName, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_user");
+        builder.HasIndex(r => new { r.ActorUserId, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_actor");
+        builder.HasIndex(r => new { r.TargetCluster, r.TargetNamespace, r.TargetKind, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_target");
+        builder.HasIndex(r => new { r.ActorTeams, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_teams");
+        builder.HasIndex(r => new { r.Action, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_action");
+
+        // A scoped viewer's page is always within their namespaces: the namespace leads these, so that a filter
+        // rare within them (a user of another team) is a few short index ranges, not a scan of the whole history.
+        builder.HasIndex(r => new { r.TargetNamespace, r.ActorUserName, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_namespace_user");
+        builder.HasIndex(r => new { r.TargetNamespace, r.ActorTeams, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_namespace_teams");
+        builder.HasIndex(r => new { r.TargetNamespace, r.Action, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_namespace_action");
+        builder.HasIndex(r => new { r.TargetNamespace, r.Outcome, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_namespace_outcome");
         builder.HasIndex(r => r.CorrelationId).HasDatabaseName("ix_audit_records_correlation");
         builder.HasIndex(r => r.RequestedId).HasDatabaseName("ix_audit_records_requested");
     }

@@ -30,5 +30,12 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
         base.OnModelCreating(builder);
         builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         builder.ApplyConfigurationsFromAssembly(typeof(DashboardDbContext).Assembly);
+        if (Database.IsNpgsql())
+        {
+            // The audit page's free text: LIKE '%text%' served by a trigram index (SQLite scans; it is the small default)
+            builder.HasPostgresExtension("pg_trgm");
+            builder.Entity<AuditRecord>().HasIndex(AuditRecordConfiguration.SearchText)
+                .HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_audit_records_text");
+        }
     }
 }

@@ -20,6 +20,7 @@ namespace Dashboard.Server.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Dashboard.Server.Access.DashboardUser", b =>
@@ -287,6 +288,11 @@ namespace Dashboard.Server.Data.Migrations
                     b.Property<long?>("RequestedId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("SearchText")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasComputedColumnSql("lower(coalesce(\"Action\", '') || ' ' || coalesce(\"ActorUserName\", '') || ' ' || coalesce(\"TargetCluster\", '') || ' ' || coalesce(\"TargetNamespace\", '') || ' ' || coalesce(\"TargetName\", '') || ' ' || coalesce(\"Parameters\", '') || ' ' || coalesce(\"Before\", '') || ' ' || coalesce(\"After\", '') || ' ' || coalesce(\"Error\", ''))", true);
+
                     b.Property<string>("TargetCluster")
                         .HasColumnType("text");
 
@@ -313,14 +319,40 @@ namespace Dashboard.Server.Data.Migrations
                     b.HasIndex("RequestedId")
                         .HasDatabaseName("ix_audit_records_requested");
 
-                    b.HasIndex("TimeUtc")
-                        .IsDescending()
+                    b.HasIndex("SearchText")
+                        .HasDatabaseName("ix_audit_records_text");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchText"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchText"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex("TimeUtc", "Id")
                         .HasDatabaseName("ix_audit_records_time");
 
-                    b.HasIndex("ActorUserName", "Id")
+                    b.HasIndex("Action", "TimeUtc", "Id")
+                        .HasDatabaseName("ix_audit_records_action");
+
+                    b.HasIndex("ActorTeams", "TimeUtc", "Id")
+                        .HasDatabaseName("ix_audit_records_teams");
+
+                    b.HasIndex("ActorUserId", "TimeUtc", "Id")
+                        .HasDatabaseName("ix_audit_records_actor");
+
+                    b.HasIndex("ActorUserName", "TimeUtc", "Id")
                         .HasDatabaseName("ix_audit_records_user");
 
-                    b.HasIndex("TargetCluster", "TargetNamespace", "TargetKind", "Id")
+                    b.HasIndex("TargetNamespace", "Action", "TimeUtc", "Id")
+                        .HasDatabaseName("ix_audit_records_namespace_action");
+
+                    b.HasIndex("TargetNamespace", "ActorTeams", "TimeUtc", "Id")
+                        .HasDatabaseName("ix_audit_records_namespace_teams");
+
+                    b.HasIndex("TargetNamespace", "ActorUserName", "TimeUtc", "Id")
+                        .HasDatabaseName("ix_audit_records_namespace_user");
+
+                    b.HasIndex("TargetNamespace", "Outcome", "TimeUtc", "Id")
+                        .HasDatabaseName("ix_audit_records_namespace_outcome");
+
+                    b.HasIndex("TargetCluster", "TargetNamespace", "TargetKind", "TimeUtc", "Id")
                         .HasDatabaseName("ix_audit_records_target");
 
                     b.ToTable("audit_records", (string)null);

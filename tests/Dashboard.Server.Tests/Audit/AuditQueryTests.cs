@@ -57,6 +57,11 @@ public sealed class AuditHistoryFixture : IAsyncLifetime
         {
             await AddAsync(AuditSamples.Scale("azure-dev", "shop", $"cart-{i}", i, i + 1, bob));                              // 09:05 to 09:34
         }
+
+        // Written last by a replica whose clock runs behind: its place in the pages is its time, 08:59.
+        var rita = new Actor("u-rita", "rita", ["ops", "sre"], null, null, "password");
+        var behind = new AuditStore(_database.ConnectionString, new FakeTimeProvider(Start.AddMinutes(-1))).NewLog();
+        await behind.AppendAsync(AuditSamples.Scale("onprem-lab", "tools", "late", 1, 2, rita) with { Outcome = AuditOutcome.Failed, Error = "quota 100%_used" });
     }
 
     public async Task DisposeAsync()
@@ -80,16 +85,23 @@ public sealed class AuditQueryTests(AuditHistoryFixture history) : IClassFixture
     [InlineData("team=staging", new[] { "web" })]
     [InlineData("cluster=aws-prod&namespace=shop", new[] { "web" })]
     [InlineData("cluster=aws-prod&kind=Node", new[] { "node-1" })]
-    [InlineData("kind=Deployment&outcome=failed", new[] { "api" })]
-    [InlineData("text=QUOTA", new[] { "api" })]
+    [InlineData("kind=Deployment&outcome=failed", new[] { "api", "late" })]
+    [InlineData("text=QUOTA", new[] { "api", "late" })]
+    [InlineData("text=0%25_u", new[] { "late" })]
+    [InlineData("text=%25", new[] { "late" })]
+    [InlineData("text=a_i", new string[0])]
+    [InlineData("team=sre", new[] { "late" })]
+    [InlineData("team=ops", new[] { "late" })]
+    [InlineData("team=op", new string[0])]
+    [InlineData("from=2026-01-05T08:58:00Z&to=2026-01-05T09:02:00Z", new[] { "api", "web", "late" })]
     [InlineData("action=node.*", new[] { "node-1" })]
     [InlineData("from=2026-01-05T09:01:00Z&to=2026-01-05T09:03:00Z&action=workload.scale", new[] { "web", "api" })]
-    public async Task Each_filter_narrows_the_history_newest_first(string query, string[] names)
+    public async Task Each_filter_narrows_the_history_newest_first_by_time(string query, string[] names)
     {
         var page = await PageAsync(history.Admin, query);
         Assert.Equal(names, page.Items.Select(r => r.Target.Name));
         Assert.Null(page.NextAfter);
-        Assert.True(page.Items.Zip(page.Items.Skip(1)).All(p => p.First.Id > p.Second.Id));
+        Assert.True(page.Items.Zip(page.Items.Skip(1)).All(p => p.First.TimeUtc > p.Second.TimeUtc));
     }
 
     [Fact]

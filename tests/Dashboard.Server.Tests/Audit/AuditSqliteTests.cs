@@ -1,5 +1,7 @@
 using Dashboard.Server.Audit;
+using System.Net.Http.Json;
 using Dashboard.Server.Data;
+using Dashboard.Shared.Audit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +31,17 @@ public sealed class AuditSqliteTests
                 var result = await verifier.VerifyAsync(CancellationToken.None);
                 Assert.True(result.Intact, result.Problem);
                 Assert.Equal(23, result.Checked);
+
+                // The audit page's filters on SQLite: the team list, the generated text column, LIKE's own characters as text
+                var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+                var page = (await admin.GetFromJsonAsync<AuditPage>("/api/audit?team=prod-operators&text=ONPREM-PROD&limit=7", json))!;
+                Assert.Equal(7, page.Items.Count);
+                Assert.NotNull(page.NextAfter);
+                var next = (await admin.GetFromJsonAsync<AuditPage>($"/api/audit?team=prod-operators&text=ONPREM-PROD&limit=20&after={page.NextAfter}", json))!;
+                Assert.Equal(13, next.Items.Count);
+                Assert.Empty(next.Items.IntersectBy(page.Items.Select(r => r.Id), r => r.Id));
+                Assert.Empty((await admin.GetFromJsonAsync<AuditPage>("/api/audit?text=%25", json))!.Items);
+                Assert.Empty((await admin.GetFromJsonAsync<AuditPage>("/api/audit?team=prod", json))!.Items);
 
                 await using var db = await factory.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();
                 var update = await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync("UPDATE audit_records SET \"After\" = '9'"));
