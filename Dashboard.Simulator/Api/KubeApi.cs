@@ -39,6 +39,12 @@ internal sealed partial class KubeApi(SimulatedCluster cluster)
                 return;
             }
 
+            if (cluster.Rbac.Refusal(ctx, path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries)) is { } forbidden)
+            {
+                await Responses.WriteStatusAsync(ctx, 403, "Forbidden", forbidden);
+                return;
+            }
+
             await RouteAsync(ctx, path);
         }
         catch (ApiException e)

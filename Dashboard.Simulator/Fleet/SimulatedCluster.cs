@@ -51,6 +51,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     public ClusterFaults Faults { get; }
 
+    /// <summary>What users impersonated by a client (Impersonate-User) may do here; nothing until granted.</summary>
+    public ClusterRbac Rbac { get; } = new();
+
     public bool IsDown { get; private set; }
 
     internal ClusterProfile Profile { get; }

@@ -15,6 +15,42 @@ public sealed partial class KubectlTests(FleetFixture fixture) : IClassFixture<F
 
     [Theory]
     [MemberData(nameof(Versions))]
+    public async Task Impersonated_users_may_do_what_a_grant_allows_and_get_the_api_servers_refusal_otherwise(string version)
+    {
+        using var kubectl = new Kubectl(Fleet, version);
+        var cluster = ClusterFor(version);
+        var user = $"rita-{version}";
+        var replicas = Fast.PodsOf(cluster, "shop", "storefront").Count();
+
+        var denied = await kubectl.RunAsync(cluster.Name, $"--as {user} -n shop get deploy/storefront");
+        Assert.NotEqual(0, denied.Code);
+        Assert.Contains($"Error from server (Forbidden): deployments.apps \"storefront\" is forbidden: User \"{user}\" cannot get resource \"deployments\" in API group \"apps\" in the namespace \"shop\"", denied.Err, StringComparison.Ordinal);
+
+        cluster.Rbac.Allow(user, "get", "deployments", "shop");
+        denied = await kubectl.RunAsync(cluster.Name, $"--as {user} -n shop scale deploy/storefront --replicas {replicas + 1}");
+        Assert.Contains($"cannot patch resource \"deployments/scale\" in API group \"apps\" in the namespace \"shop\"", denied.Err, StringComparison.Ordinal);
+
+        cluster.Rbac.Allow(user, "patch", "deployments/scale", "shop");
+        try
+        {
+            Assert.Contains("deployment.apps/storefront scaled", await kubectl.OkAsync(cluster.Name, $"--as {user} -n shop scale deploy/storefront --replicas {replicas + 1}"), StringComparison.Ordinal);
+            await Fast.UntilAsync(() => Fast.PodsOf(cluster, "shop", "storefront").Count() == replicas + 1, "scaled as the impersonated user");
+        }
+        finally
+        {
+            cluster.ScaleDeployment("shop", "storefront", replicas);
+        }
+
+        // Groups count as well; nodes are outside any namespace; the caller's own identity is untouched.
+        Assert.Contains($"nodes is forbidden: User \"{user}\" cannot list resource \"nodes\" in API group \"\" at the cluster scope",
+            (await kubectl.RunAsync(cluster.Name, $"--as {user} get nodes")).Err, StringComparison.Ordinal);
+        cluster.Rbac.Allow($"node-readers-{version}", "list", "nodes");
+        Assert.Contains("Ready", await kubectl.OkAsync(cluster.Name, $"--as {user} --as-group node-readers-{version} get nodes"), StringComparison.Ordinal);
+        Assert.Contains("Ready", await kubectl.OkAsync(cluster.Name, "get nodes"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
     public async Task GetPodsAllNamespaces_PrintsRealColumnsAndRunningPods(string version)
     {
         using var kubectl = new Kubectl(Fleet, version);
