@@ -92,7 +92,7 @@ public sealed class ClusterObjects(FleetWatcher fleet)
     /// 409 changed meanwhile, 422 invalid, 429 a disruption budget.
     /// </summary>
     public async Task<JsonDocument> WriteAsync(ClusterWatch cluster, HttpMethod method, string path, string? body, string mediaType,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? impersonateUser = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);
@@ -104,8 +104,8 @@ public sealed class ClusterObjects(FleetWatcher fleet)
                 content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
             }
 
-            using var response = await SendAsync(cluster, path, HttpCompletionOption.ResponseContentRead, timeout.Token, method, content);
-            if ((int)response.StatusCode is 404 or 409 or 422 or 429)
+            using var response = await SendAsync(cluster, path, HttpCompletionOption.ResponseContentRead, timeout.Token, method, content, impersonateUser);
+            if ((int)response.StatusCode is 404 or 409 or 422 or 429 || (impersonateUser is not null && response.StatusCode == HttpStatusCode.Forbidden))
             {
                 throw new ClusterCallException((int)response.StatusCode,
                     $"Cluster '{cluster.Name}' refused ({(int)response.StatusCode}): {await KubeApi.StatusMessageAsync(response, timeout.Token)}");
@@ -127,7 +127,7 @@ public sealed class ClusterObjects(FleetWatcher fleet)
     }
 
     private static async Task<HttpResponseMessage> SendAsync(ClusterWatch cluster, string path, HttpCompletionOption completion, CancellationToken cancellationToken,
-        HttpMethod? method = null, HttpContent? content = null)
+        HttpMethod? method = null, HttpContent? content = null, string? impersonateUser = null)
     {
         if (cluster.Api is not { } api)
         {
@@ -137,7 +137,7 @@ public sealed class ClusterObjects(FleetWatcher fleet)
 
         try
         {
-            var response = await api.SendAsync(method ?? HttpMethod.Get, path, content, cancellationToken);
+            var response = await api.SendAsync(method ?? HttpMethod.Get, path, content, cancellationToken, impersonateUser);
             if (completion == HttpCompletionOption.ResponseContentRead)
             {
                 await response.Content.LoadIntoBufferAsync(cancellationToken);

@@ -23,8 +23,11 @@ public sealed class ObjectActions(ClusterObjects objects, TimeProvider time)
     private const string RestartedAt = "kubectl.kubernetes.io/restartedAt";
     private const string Revision = "deployment.kubernetes.io/revision";
 
-    /// <summary>One object an action is for: its cluster, kind, namespace (null: cluster-scoped), name and API path.</summary>
-    public sealed record ActionTarget(ClusterWatch Cluster, WatchedKind Kind, string? Namespace, string Name, string Path);
+    /// <summary>
+    /// One object an action is for: its cluster, kind, namespace (null: cluster-scoped), name and API path; and
+    /// the user the cluster is to authorize its writes as, where the cluster is set to impersonate.
+    /// </summary>
+    public sealed record ActionTarget(ClusterWatch Cluster, WatchedKind Kind, string? Namespace, string Name, string Path, string? ImpersonateUser = null);
 
     public async Task<ActionPlan> PlanAsync(string action, ActionTarget target, ActionRequest request, CancellationToken cancellationToken)
     {
@@ -95,7 +98,7 @@ public sealed class ObjectActions(ClusterObjects objects, TimeProvider time)
 
     private async Task<JsonObject> WriteAsync(ActionTarget target, HttpMethod method, string path, JsonNode? body, string mediaType, CancellationToken cancellationToken)
     {
-        using var document = await objects.WriteAsync(target.Cluster, method, path, body?.ToJsonString(), mediaType, cancellationToken);
+        using var document = await objects.WriteAsync(target.Cluster, method, path, body?.ToJsonString(), mediaType, cancellationToken, target.ImpersonateUser);
         return JsonSerializer.SerializeToNode(document.RootElement) as JsonObject ?? [];
     }
 

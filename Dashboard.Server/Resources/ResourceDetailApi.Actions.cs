@@ -83,7 +83,8 @@ public static partial class ResourceDetailApi
 
         try
         {
-            var planned = await plan(new ObjectActions.ActionTarget(target.Cluster, target.Kind, target.Namespace, target.Name, target.Path),
+            var impersonate = ClusterImpersonation.UserFor(context.RequestServices.GetRequiredService<IConfiguration>(), target.Cluster.Name, actor.UserName);
+            var planned = await plan(new ObjectActions.ActionTarget(target.Cluster, target.Kind, target.Namespace, target.Name, target.Path, impersonate),
                 parameters, cancellationToken);
             ActionResult? result = null;
             await audit.RunAsync(actor, action, audited, parameters, async () =>

@@ -125,12 +125,19 @@ public sealed class KubeApi(IKubernetes client) : IDisposable
 
     /// <summary>
     /// Any request with the cluster's credentials (a write carries its JSON or patch body), answered as soon as
-    /// its headers are in, whatever its status.
+    /// its headers are in, whatever its status. With <paramref name="impersonateUser"/> the cluster authorizes it
+    /// as that user (Impersonate-User, as kubectl --as), so its own RBAC applies as well.
     /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken cancellationToken,
+        string? impersonateUser = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(_client.BaseUri, pathAndQuery)) { Content = content };
         request.Headers.Accept.ParseAdd("application/json");
+        if (impersonateUser is not null)
+        {
+            request.Headers.Add("Impersonate-User", impersonateUser);
+        }
+
         if (_client.Credentials is { } credentials)
         {
             await credentials.ProcessHttpRequestAsync(request, cancellationToken);
