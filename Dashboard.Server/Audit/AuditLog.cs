@@ -55,6 +55,30 @@ public sealed class AuditLog(IDbContextFactory<DashboardDbContext> contexts, Dat
     }
 
     /// <summary>
+    /// Records something several replicas may see at once (a change in a cluster each of them watches), once:
+    /// the callers derive <paramref name="correlationId"/> from what they saw, and under the chain's lock a
+    /// record already holding it means another replica wrote it first. <paramref name="complete"/> finishes the
+    /// event under the lock, so it can read the history as it is (what the dashboard did moments before). When
+    /// the store cannot be written the record waits in the retry queue, as with <see cref="RecordAsync"/>.
+    /// </summary>
+    public async Task RecordOnceAsync(Actor actor, AuditEvent audited, Guid correlationId,
+        Func<DashboardDbContext, AuditEvent, CancellationToken, Task<AuditEvent>> complete)
+    {
+        var entry = new AuditEntry(actor, audited, AuditOutcome.Succeeded, correlationId);
+        try
+        {
+            await AppendUnderLockAsync(async (db, _, ct) =>
+                await db.AuditRecords.AnyAsync(r => r.CorrelationId == correlationId, ct)
+                    ? null
+                    : entry = entry with { Event = await complete(db, audited, ct) }, CancellationToken.None);
+        }
+        catch (AuditUnavailableException e)
+        {
+            Defer(entry, e);
+        }
+    }
+
+    /// <summary>
     /// An action on a cluster: writes Requested, runs <paramref name="call"/> (which answers the state after,
     /// e.g. "5" replicas), then writes the outcome: Succeeded, Failed with the error, or Unknown if cancelled.
     /// When Requested cannot be written, the action is refused (<see cref="AuditUnavailableException"/>) and the

@@ -1,8 +1,9 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Dashboard.Server.Data;
 using Dashboard.Server.State;
 using Dashboard.Shared.Audit;
 using Dashboard.Shared.Fleet;
+using Microsoft.EntityFrameworkCore;
 
 namespace Dashboard.Server.Audit;
 
@@ -12,7 +13,7 @@ namespace Dashboard.Server.Audit;
 /// observed.rollout) and a node's readiness (observed.node). Read from the fleet's change feed: the first
 /// sight of an object (a sync, a relist) is no change. A change matching an action taken through the
 /// dashboard moments before says so (parameter "through": "scale by olga"); any other was made elsewhere
-/// (kubectl, CI/CD, an autoscaler).
+/// (kubectl, CI/CD, an autoscaler). Every replica observes; each change is recorded once (see Queue).
 /// </summary>
 public sealed class ObservedChanges : BackgroundService
 {
@@ -23,22 +24,17 @@ public sealed class ObservedChanges : BackgroundService
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
     private readonly Dictionary<(string Cluster, string Kind, string Uid), Seen> _seen = [];
-    private readonly ConcurrentDictionary<(string? Cluster, string? Namespace, string? Kind, string? Name), (string By, DateTimeOffset At)> _actions = new();
-    private readonly Channel<AuditEvent> _pending = Channel.CreateBounded<AuditEvent>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<(AuditEvent Event, Guid Id)> _pending = Channel.CreateBounded<(AuditEvent, Guid)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private IDisposable? _subscription;
 
-    public ObservedChanges(FleetStore store, AuditLog audit, TimeProvider time)
-    {
-        (_store, _audit, _time) = (store, audit, time);
-        _audit.Appended += OnAppended;
-    }
+    public ObservedChanges(FleetStore store, AuditLog audit, TimeProvider time) => (_store, _audit, _time) = (store, audit, time);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _subscription = _store.Subscribe(OnChange, out _);
-        await foreach (var observed in _pending.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var (observed, id) in _pending.Reader.ReadAllAsync(stoppingToken))
         {
-            await _audit.RecordAsync(Actor.System("cluster"), observed);
+            await _audit.RecordOnceAsync(Actor.System("cluster"), observed, id, ThroughAsync);
         }
     }
 
@@ -69,45 +65,65 @@ public sealed class ObservedChanges : BackgroundService
         var target = new AuditTarget(resource.Meta.Cluster, resource.Meta.Namespace, resource.Kind, resource.Meta.Name, resource.Meta.Uid);
         if (before.Replicas != now.Replicas && now.Replicas is not null && before.Replicas is not null)
         {
-            Queue(new AuditEvent("observed.scale", target, Through(target, "scale"), Num(before.Replicas), Num(now.Replicas)));
+            Queue(resource, new AuditEvent("observed.scale", target, null, Num(before.Replicas), Num(now.Replicas)));
         }
 
         if (before.Images != now.Images && now.Images is not null && before.Images is not null)
         {
-            Queue(new AuditEvent("observed.rollout", target, Through(target, "undo", "edit"), before.Images, now.Images));
+            Queue(resource, new AuditEvent("observed.rollout", target, null, before.Images, now.Images));
         }
 
         if (before.Ready != now.Ready && now.Ready is not null && before.Ready is not null)
         {
-            Queue(new AuditEvent("observed.node", target, null, now.Ready == true ? "NotReady" : "Ready", now.Ready == true ? "Ready" : "NotReady"));
+            Queue(resource, new AuditEvent("observed.node", target, null, now.Ready == true ? "NotReady" : "Ready", now.Ready == true ? "Ready" : "NotReady"));
         }
     }
 
-    private void Queue(AuditEvent observed) => _pending.Writer.TryWrite(observed);
-
-    /// <summary>Dashboard actions that change what is observed, remembered a minute to tell them apart.</summary>
-    private void OnAppended(AuditRecord record)
+    /// <summary>
+    /// Queued with an id made of the cluster, object, change and the object's resourceVersion: every replica
+    /// watching the cluster sees the same version and makes the same id, so the change is recorded once.
+    /// </summary>
+    private void Queue(Resource resource, AuditEvent observed)
     {
-        if (record.Outcome is AuditOutcome.Succeeded or AuditOutcome.Requested &&
-            record.Action is "scale" or "undo" or "restart" or "edit" && record.ActorUserName is { } by)
-        {
-            _actions[(record.TargetCluster, record.TargetNamespace, record.TargetKind, record.TargetName)] = ($"{record.Action} by {by}", _time.GetUtcNow());
-        }
+        var key = $"{resource.Meta.Cluster}\n{resource.Meta.Uid}\n{observed.Action}\n{observed.Before}\n{observed.After}\n{resource.Meta.ResourceVersion}";
+        var id = new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));
+        _pending.Writer.TryWrite((observed, id));
     }
 
-    /// <summary>The dashboard action (of one of these kinds) on this object in the last minute, as a "through" parameter.</summary>
-    private Dictionary<string, string?>? Through(AuditTarget target, params string[] actions) =>
-        _actions.TryGetValue((target.Cluster, target.Namespace, target.Kind, target.Name), out var action) && _time.GetUtcNow() - action.At < MatchWindow &&
-        actions.Any(a => action.By.StartsWith(a + " ", StringComparison.Ordinal))
-            ? new Dictionary<string, string?> { ["through"] = action.By }
-            : null;
+    /// <summary>
+    /// The dashboard action (through any replica) on this object in the last minute that explains the change,
+    /// as a "through" parameter: read from the history under the chain's lock, when the record is written.
+    /// </summary>
+    private async Task<AuditEvent> ThroughAsync(DashboardDbContext db, AuditEvent observed, CancellationToken cancellationToken)
+    {
+        string[] actions = observed.Action switch
+        {
+            "observed.scale" => ["scale"],
+            "observed.rollout" => ["undo", "edit"],
+            _ => [],
+        };
+        if (actions.Length == 0)
+        {
+            return observed;
+        }
+
+        var since = _time.GetUtcNow().UtcDateTime - MatchWindow;
+        var t = observed.Target;
+        var action = await db.AuditRecords
+            .Where(r => r.TargetCluster == t.Cluster && r.TargetNamespace == t.Namespace && r.TargetKind == t.Kind && r.TargetName == t.Name &&
+                        r.TimeUtc >= since && actions.Contains(r.Action) && r.ActorUserName != null &&
+                        (r.Outcome == AuditOutcome.Requested || r.Outcome == AuditOutcome.Succeeded))
+            .OrderByDescending(r => r.TimeUtc).ThenByDescending(r => r.Id)
+            .Select(r => new { r.Action, r.ActorUserName })
+            .FirstOrDefaultAsync(cancellationToken);
+        return action is null ? observed : observed with { Parameters = new Dictionary<string, string?> { ["through"] = $"{action.Action} by {action.ActorUserName}" } };
+    }
 
     private static string? Num(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public override void Dispose()
     {
         _subscription?.Dispose();
-        _audit.Appended -= OnAppended;
         base.Dispose();
     }
 
