@@ -86,6 +86,7 @@ public static class AccessExtensions
                 .AddRequirements(new FleetAdminRequirement()));
         });
         services.AddSingleton<IAuthorizationHandler, FleetAdminHandler>();
+        services.AddSingleton<AnonymousAuditThrottle>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, DeniedRequestLogger>();
         services.AddAntiforgery(options =>
         {
@@ -228,12 +229,9 @@ internal sealed class FleetAdminHandler(RightsStore rights) : AuthorizationHandl
 /// Callers who are not signed in are nobody in particular and cost nothing to be: their refusals are recorded
 /// once a minute per address (every one is logged), so that they cannot flood the history or hold its lock.
 /// </summary>
-internal sealed class DeniedRequestLogger(TimeProvider time) : IAuthorizationMiddlewareResultHandler
+internal sealed class DeniedRequestLogger(AnonymousAuditThrottle throttle) : IAuthorizationMiddlewareResultHandler
 {
-    private static readonly TimeSpan AnonymousEvery = TimeSpan.FromMinutes(1);
-    private const int MaxAddresses = 10_000;
     private readonly AuthorizationMiddlewareResultHandler _default = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _anonymous = new(StringComparer.Ordinal);
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
@@ -242,7 +240,7 @@ internal sealed class DeniedRequestLogger(TimeProvider time) : IAuthorizationMid
             var reason = authorizeResult.Forbidden ? "forbidden" : "not signed in";
             AccessLog.Denied(AccessExtensions.Logger(context), context.Request.Method, context.Request.Path,
                 context.User.Identity?.Name ?? "anonymous", reason);
-            if (context.User.Identity?.IsAuthenticated == true || RecordAnonymous(context.Connection.RemoteIpAddress?.ToString() ?? ""))
+            if (context.User.Identity?.IsAuthenticated == true || throttle.Allows("denied", context))
             {
                 await context.AuditAsync(AccessExtensions.Denial(context, reason), AuditOutcome.Denied, reason);
             }
@@ -250,24 +248,37 @@ internal sealed class DeniedRequestLogger(TimeProvider time) : IAuthorizationMid
 
         await _default.HandleAsync(next, context, policy, authorizeResult);
     }
+}
 
-    private bool RecordAnonymous(string address)
+/// <summary>
+/// What anyone can cause without an account (a refusal, a sign-in as a name that does not exist) is recorded
+/// once a minute per address and kind, so that it cannot flood the audit history or hold its lock; every one
+/// is still logged. What concerns an account (a wrong password, a lockout) is always recorded.
+/// </summary>
+internal sealed class AnonymousAuditThrottle(TimeProvider time)
+{
+    private static readonly TimeSpan Every = TimeSpan.FromMinutes(1);
+    private const int MaxKeys = 10_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _last = new(StringComparer.Ordinal);
+
+    public bool Allows(string kind, HttpContext context)
     {
+        var key = $"{kind} {context.Connection.RemoteIpAddress}";
         var now = time.GetUtcNow();
-        if (_anonymous.TryGetValue(address, out var last) && now - last < AnonymousEvery)
+        if (_last.TryGetValue(key, out var last) && now - last < Every)
         {
             return false;
         }
 
-        if (_anonymous.Count >= MaxAddresses)
+        if (_last.Count >= MaxKeys)
         {
-            foreach (var old in _anonymous.Where(a => now - a.Value >= AnonymousEvery).Select(a => a.Key).ToList())
+            foreach (var old in _last.Where(a => now - a.Value >= Every).Select(a => a.Key).ToList())
             {
-                _anonymous.TryRemove(old, out _);
+                _last.TryRemove(old, out _);
             }
         }
 
-        _anonymous[address] = now;
+        _last[key] = now;
         return true;
     }
 }

@@ -104,7 +104,8 @@ public static class AuthEndpoints
     /// The same answer, and about the same time, for an unknown user, a wrong password, a locked or a disabled
     /// account: a caller learns nothing about which accounts exist. Failures count toward the lockout. The audit
     /// history tells them apart (a wrong password is Failed, a locked or disabled account Denied, and the
-    /// failure that locks an account is followed by an auth.lockout record); the password is never in it.
+    /// failure that locks an account is followed by an auth.lockout record); the password is never in it. Names
+    /// that are no account are recorded once a minute per address (each is logged), as anyone can send them.
     /// </summary>
     private static async Task<DashboardUser?> CheckAsync(SignInRequest request, HttpContext http, UserManager<DashboardUser> users, SignInManager<DashboardUser> signIns)
     {
@@ -116,7 +117,10 @@ public static class AuthEndpoints
         {
             users.PasswordHasher.HashPassword(new DashboardUser(), request.Password);
             AccessLog.SignInRefused(logger, request.Username, remote, "unknown user");
-            await http.AuditAsync(await http.ActorAsync(null, request.Username, PasswordMethod), signIn, AuditOutcome.Failed, "unknown user");
+            if (http.RequestServices.GetRequiredService<AnonymousAuditThrottle>().Allows("unknown user", http))
+            {
+                await http.AuditAsync(await http.ActorAsync(null, request.Username, PasswordMethod), signIn, AuditOutcome.Failed, "unknown user");
+            }
             return null;
         }
 

@@ -102,6 +102,19 @@ public sealed class AuditAccessTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Forbidden, (await carol.GetAsync("/api/admin/clusters")).StatusCode);
         }
 
+        // So are sign-ins as names that are no account; a real account's failures are all recorded.
+        var before = (await RecordsAsync(AuditActions.SignIn)).Count;
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/session", new { username = $"nobody-{i}", password = "Guess-123-guess" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/session", new { username = "carol", password = $"Wrong-pass-{i}" })).StatusCode);
+        }
+
+        var signIns = (await RecordsAsync(AuditActions.SignIn)).Skip(before).ToList();
+        Assert.Single(signIns, r => r.Error == "unknown user");
+        Assert.Equal(10, signIns.Count(r => r.TargetName == "carol" && r.Outcome != AuditOutcome.Succeeded));
+        Assert.Equal(10, _factory.Log.Count(l => l.Contains("nobody-", StringComparison.Ordinal)));
+
         denials = await RecordsAsync(AuditActions.Denied);
         Assert.Single(denials, r => r.TargetName == "/api/admin/teams");
         Assert.Equal(20, denials.Count(r => r.TargetName == "/api/admin/clusters" && r.ActorUserName == "carol"));
