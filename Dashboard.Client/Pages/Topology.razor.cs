@@ -5,7 +5,8 @@ namespace Dashboard.Client.Pages;
 
 /// <summary>
 /// A namespace drawn as columns of boxes joined by arrows (SVG, no library): each kind in its column, each box
-/// a link to the object's detail page. Re-read every few seconds while open.
+/// a link to the object's detail page. Live: the server pushes "this namespace changed" over the hub
+/// (WatchNamespace), and the map is read again.
 /// </summary>
 public sealed partial class Topology
 {
@@ -15,13 +16,13 @@ public sealed partial class Topology
     private const int ColumnGap = 40;
     private const int RowGap = 14;
     private const int Top = 34;
-    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(3);
 
     private TopologyGraph? _graph;
     private Dictionary<string, (int X, int Y)> _positions = new(StringComparer.Ordinal);
     private string _cluster = "";
     private string _namespace = "";
-    private ITimer? _timer;
+    private IDisposable? _pushed;
+    private (string Cluster, string Namespace)? _watched;
 
     [Parameter]
     public string? Cluster { get; set; }
@@ -33,7 +34,7 @@ public sealed partial class Topology
     private NavigationManager Navigation { get; set; } = null!;
 
     [Inject]
-    private TimeProvider Time { get; set; } = null!;
+    private Live.IFleetConnection Connection { get; set; } = null!;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -41,8 +42,43 @@ public sealed partial class Topology
         _namespace = Namespace ?? (_namespace.Length == 0 ? "shop" : _namespace);
         if (Cluster is not null && Namespace is not null)
         {
+            if (_pushed is null)
+            {
+                _pushed = Connection.On<Shared.Live.NamespaceRef>(nameof(Shared.Live.IFleetClient.NamespaceChanged), changed =>
+                {
+                    if (changed.Cluster == Cluster && changed.Namespace == Namespace)
+                    {
+                        _ = InvokeAsync(LoadAsync);
+                    }
+                });
+                Connection.Reconnected += WatchAsync;
+            }
+
             await LoadAsync();
-            _timer ??= Time.CreateTimer(_ => _ = InvokeAsync(LoadAsync), null, RefreshEvery, RefreshEvery);
+            _ = WatchAsync(); // waits for the connection, if need be; the map is read meanwhile
+        }
+    }
+
+    private async Task WatchAsync()
+    {
+        if (Cluster is not { } cluster || Namespace is not { } ns)
+        {
+            return;
+        }
+
+        try
+        {
+            await Connection.SendAsync(nameof(Shared.Live.IFleetHub.WatchNamespace), cluster, ns);
+            if (_watched is not null && _watched != (cluster, ns))
+            {
+                await LoadAsync(); // a change between the first read and this watch is not lost
+            }
+
+            _watched = (cluster, ns);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // not connected yet, or a namespace out of reach (the read says so): Reconnected watches again
         }
     }
 
@@ -99,5 +135,9 @@ public sealed partial class Topology
         return $"/resources/{plural}/{Uri.EscapeDataString(_graph!.Cluster)}/{Uri.EscapeDataString(ns)}/{Uri.EscapeDataString(node.Name)}";
     }
 
-    public void Dispose() => _timer?.Dispose();
+    public void Dispose()
+    {
+        _pushed?.Dispose();
+        Connection.Reconnected -= WatchAsync;
+    }
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace Dashboard.Server.Live;
 
-/// <summary>The one hub every browser connects to: live views, aggregates, and new audit records.</summary>
+/// <summary>The one hub every browser connects to: live views, aggregates, new audit records, and namespace changes (topology).</summary>
 public sealed class FleetHub(
     ServerIdentity identity,
     LiveSubscriptions subscriptions,
@@ -12,7 +12,9 @@ public sealed class FleetHub(
     FleetAggregator aggregator,
     RightsStore rights,
     ConnectionGuard guard,
-    Audit.AuditFeed auditFeed) : Hub<IFleetClient>, IFleetHub
+    Audit.AuditFeed auditFeed,
+    Topology.NamespaceFeed namespaceFeed,
+    ClusterDirectory clusters) : Hub<IFleetClient>, IFleetHub
 {
     private const string ScopeItem = "scope";
 
@@ -43,6 +45,7 @@ public sealed class FleetHub(
         subscriptions.ConnectionClosed(Context.ConnectionId);
         flusher.ConnectionClosed(Context.ConnectionId);
         auditFeed.ConnectionClosed(Context.ConnectionId);
+        namespaceFeed.ConnectionClosed(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }
 
@@ -82,6 +85,17 @@ public sealed class FleetHub(
     public Task SubscribeAudit()
     {
         auditFeed.Subscribe(Context.ConnectionId, new Audit.AuditViewer(Owner, Scope));
+        return Task.CompletedTask;
+    }
+
+    public Task WatchNamespace(string cluster, string @namespace)
+    {
+        if (!clusters.Summaries.TryGetValue(cluster, out var summary) || !Scope.Allows(cluster, summary.Labels, @namespace))
+        {
+            throw new HubException($"No namespace '{@namespace}' in a cluster '{cluster}' that you can see.");
+        }
+
+        namespaceFeed.Watch(Context.ConnectionId, cluster, @namespace);
         return Task.CompletedTask;
     }
 

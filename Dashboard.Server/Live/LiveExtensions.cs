@@ -13,6 +13,7 @@ public static class LiveExtensions
         builder.Services.AddSingleton<LiveSubscriptions>();
         builder.Services.AddSingleton<FleetAggregator>();
         builder.Services.AddSingleton<LiveFlusher>();
+        builder.Services.AddSingleton<Topology.NamespaceFeed>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFlusher>());
         builder.Services.AddSignalR().AddMessagePackProtocol();
         return builder;

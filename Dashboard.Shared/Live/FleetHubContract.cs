@@ -30,6 +30,13 @@ public interface IFleetHub
 
     /// <summary>From now on pushes <see cref="IFleetClient.AuditAppended"/> for each new audit record the user may see.</summary>
     Task SubscribeAudit();
+
+    /// <summary>
+    /// From now on pushes <see cref="IFleetClient.NamespaceChanged"/> when what the topology map draws of this
+    /// namespace changes (one namespace per connection; a new call replaces the last). Refused for a namespace
+    /// the user may not see.
+    /// </summary>
+    Task WatchNamespace(string cluster, string @namespace);
 }
 
 /// <summary>Methods the server calls on a connected browser.</summary>
@@ -45,11 +52,17 @@ public interface IFleetClient
     /// <summary>A new audit record the user may see (as GET /api/audit would show it to them).</summary>
     Task AuditAppended(Dashboard.Shared.Audit.AuditRecordView record);
 
+    /// <summary>Something the topology map of this namespace draws changed: read it again.</summary>
+    Task NamespaceChanged(NamespaceRef target);
+
     /// <summary>
     /// Sent just before the server closes this connection because the user's access changed: signed out,
     /// disabled, token revoked (reason "signed-out") or bindings changed (reason "rescoped": reconnect and resume).
     /// </summary>
     Task AccessChanged(string reason);
 }
+
+/// <summary>One namespace of one cluster.</summary>
+public sealed record NamespaceRef(string Cluster, string Namespace);
 
 public sealed record ServerInfo(string Version, string Instance, DateTime StartedAtUtc, string Database);

@@ -68,6 +68,23 @@ public sealed class LiveTableTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_topology_map_follows_a_scale_pushed_by_the_server()
+    {
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(_server.BaseAddress, "topology/gcp-staging/shop");
+        await page.WaitForHubStateAsync("Connected");
+        var pods = page.Locator("[data-testid=topology-node][data-id^='Pod/orders-api-']");
+        await Assertions.Expect(page.Locator("[data-testid=topology-node][data-id='Deployment/orders-api']")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var before = await pods.CountAsync();
+
+        _fleet.Clusters.First(c => c.Name == "gcp-staging").ScaleDeployment("shop", "orders-api", before + 2);
+
+        await Assertions.Expect(pods).ToHaveCountAsync(before + 2, new() { Timeout = 15_000 });
+        await page.ScreenshotAsync("topology-live");
+    }
+
+    [Fact]
     public async Task The_pods_table_holds_only_the_rows_in_sight_and_scrolls_through_all_of_them()
     {
         await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });

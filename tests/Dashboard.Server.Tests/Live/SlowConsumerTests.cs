@@ -103,6 +103,8 @@ public sealed class SlowConsumerTests
         public Task AggregatesChanged(FleetAggregates aggregates) => Task.CompletedTask;
 
         public Task AuditAppended(Dashboard.Shared.Audit.AuditRecordView record) => Task.CompletedTask;
+
+        public Task NamespaceChanged(NamespaceRef target) => Task.CompletedTask;
     }
 
     private sealed class FakeHubContext(IFleetClient client) : IHubContext<FleetHub, IFleetClient>

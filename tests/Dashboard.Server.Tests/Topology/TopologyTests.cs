@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dashboard.Server.Tests.Access;
+using Dashboard.Shared.Live;
 using Dashboard.Shared.Topology;
+using Dashboard.Testing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Dashboard.Server.Tests.Topology;
 
@@ -35,6 +39,48 @@ public sealed class TopologyTests(AccessFleetFixture fleet) : IClassFixture<Acce
         Assert.Contains(graph.Edges, e => e.From == "Deployment/storefront" && e.To.StartsWith("ReplicaSet/storefront-", StringComparison.Ordinal));
         Assert.Contains(graph.Nodes, n => n.Name.StartsWith("recommendations-", StringComparison.Ordinal) && n.Kind == "Pod" && !n.Healthy); // the crash loop
         Assert.All(graph.Edges, e => Assert.True(ids.Contains(e.From) && ids.Contains(e.To)));
+    }
+
+    [Fact]
+    public async Task A_watched_namespace_is_signalled_when_what_the_map_draws_changes_and_others_cannot_be_watched()
+    {
+        var signals = new List<NamespaceRef>();
+        await using var hub = fleet.Factory.Hub(await fleet.TokenAsync("sam"));
+        hub.On<NamespaceRef>(nameof(IFleetClient.NamespaceChanged), n => { lock (signals) { signals.Add(n); } });
+        await hub.StartAsync();
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync(nameof(IFleetHub.WatchNamespace), "aws-prod", "kube-system"));
+        Assert.Contains("No namespace 'kube-system'", refused.Message, StringComparison.Ordinal);
+
+        await hub.InvokeAsync(nameof(IFleetHub.WatchNamespace), "gcp-staging", "shop");
+        var cluster = fleet.Fleet["gcp-staging"];
+        var replicas = fleet.Names("gcp-staging", "pods", "shop").Count(n => n.StartsWith("payments-", StringComparison.Ordinal));
+        cluster.ScaleDeployment("shop", "payments", replicas + 1);
+        try
+        {
+            await Network.WaitUntilAsync(() => Task.FromResult(Count() > 0), TimeSpan.FromSeconds(10), "a signal for gcp-staging/shop");
+            Assert.All(Snapshot(), n => Assert.Equal(new NamespaceRef("gcp-staging", "shop"), n));
+        }
+        finally
+        {
+            cluster.ScaleDeployment("shop", "payments", replicas);
+        }
+
+        int Count()
+        {
+            lock (signals)
+            {
+                return signals.Count;
+            }
+        }
+
+        List<NamespaceRef> Snapshot()
+        {
+            lock (signals)
+            {
+                return [.. signals];
+            }
+        }
     }
 
     [Theory]
