@@ -15,6 +15,8 @@ public static class LiveExtensions
         builder.Services.AddSingleton<LiveFlusher>();
         builder.Services.AddSingleton<Topology.NamespaceFeed>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFlusher>());
+        builder.Services.AddSingleton<LiveWarmUp>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveWarmUp>());
         builder.Services.AddSignalR().AddMessagePackProtocol();
         return builder;
     }

@@ -23,6 +23,24 @@ public sealed class LiveSubscriptions(ViewRegistry views, TimeProvider time)
         return subscription.Snapshot();
     }
 
+    /// <summary>
+    /// Builds a view and its first window as a subscription does, then forgets both (nothing stays cached): the
+    /// first real view after a start then finds its code compiled (see <see cref="LiveWarmUp"/>).
+    /// </summary>
+    public ViewSnapshot WarmUp(ViewQuery query)
+    {
+        query = Clamp(query);
+        var view = views.Acquire(query, AccessScope.Everything);
+        try
+        {
+            return new ViewSubscription("warm-up", "warm-up", view, query).Snapshot();
+        }
+        finally
+        {
+            views.Discard(view);
+        }
+    }
+
     public ViewSnapshot ChangeView(string connectionId, string owner, string id, ViewQuery query, AccessScope scope)
     {
         var subscription = Find(id, owner);

@@ -106,6 +106,17 @@ public sealed class ViewRegistry : IDisposable
         return true;
     });
 
+    /// <summary>One subscriber fewer, and the view forgotten at once when it has none (not kept idle).</summary>
+    public void Discard(LiveView view) => _store.Locked(() =>
+    {
+        if (--view.Subscribers == 0)
+        {
+            Drop(view);
+        }
+
+        return true;
+    });
+
     /// <summary>Drops the views nobody came back to.</summary>
     public void Sweep() => _store.Locked(() =>
     {
