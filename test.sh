@@ -11,17 +11,7 @@ say() { printf '[test.sh %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { say "ERROR: $*"; exit 1; }
 
 # 1. What the tests need from Debian.
-missing=()
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing ${missing[*]}"
-  [ "$(id -u)" = 0 ] || die "need root to apt-get install ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq </dev/null >/dev/null || die "apt-get update failed"
-  apt-get install -y -qq "${missing[@]}" </dev/null >/dev/null || die "apt-get install ${missing[*]} failed"
-fi
+bash .ci/need postgresql redis-server chromium || die "could not install what the tests need"
 for v in 1.27 1.33; do
   [ -x "/usr/lib/google-cloud-sdk/bin/kubectl.$v" ] || die "kubectl $v is missing at /usr/lib/google-cloud-sdk/bin/kubectl.$v: it cannot be installed here, and the simulator tests need it as their referee"
 done

@@ -43,6 +43,8 @@ internal sealed class AuditBenchmark : IBenchmark
 
     public string Name => "audit";
 
+    public IReadOnlyList<string> Knobs => ["AUDIT_EXPLAIN"];
+
     public string Description =>
         "audit history of 1M records (100k with --quick) in a throwaway PostgreSQL: a page per filter through AuditReader " +
         "as fleet admin and as a scoped viewer, verify, append (`./bench.sh audit`)";
@@ -159,9 +161,12 @@ internal sealed class AuditBenchmark : IBenchmark
                     ? $"{last.Items.Count} records"
                     : $"{last.Items.Count} records, cut at the scan limit";
                 run.Log($"{who}, {page.Label}: p50 {p50:F1} ms, max {max:F1} ms ({got})");
-                results.Add(new($"{who}: {page.Label}, page of {page.Limit} ({got}), p50 of {reads}", p50, "ms", $"<= {GoalMs}", p50 <= GoalMs));
+                // The goal is the audit page's (pages of 100); the CSV export reads ten times as much per page.
+                var judged = page.Limit == PageSize;
+                results.Add(new($"{who}: {page.Label}, page of {page.Limit} ({got}), p50 of {reads}", p50, "ms", judged ? $"<= {GoalMs}" : "", judged ? p50 <= GoalMs : null,
+                    judged ? new($"Audit page p50 with {history.Count / 1000:N0}k records", page.Label.Split(" (")[0], who) : null));
                 results.Add(new($"{who}: {page.Label}, max of {reads}", max, "ms", "", null));
-                if (p50 > GoalMs || Environment.GetEnvironmentVariable("AUDIT_EXPLAIN") is not null)
+                if ((judged && p50 > GoalMs) || Environment.GetEnvironmentVariable("AUDIT_EXPLAIN") is not null)
                 {
                     await explainingReader.PageAsync(viewer, page.Filter, page.After, page.Limit, cancellationToken);
                     run.Log($"plan of the last query of {who}, {page.Label}:\n{await ExplainAsync(connectionString, recorder.Last!.Value)}");

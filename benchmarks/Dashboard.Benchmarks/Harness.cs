@@ -12,11 +12,23 @@ internal interface IBenchmark
 
     string Description { get; }
 
+    /// <summary>Environment variables that change what it measures (written into the command it is reported with).</summary>
+    IReadOnlyList<string> Knobs => [];
+
     Task<IReadOnlyList<Measurement>> RunAsync(BenchmarkRun run, CancellationToken cancellationToken);
 }
 
-/// <summary>One figure with its goal, e.g. ("list 50k pods in pages", 1.8, "s", "< 3").</summary>
-internal sealed record Measurement(string What, double Value, string Unit, string Goal, bool? Met);
+/// <summary>A benchmark's last run, as results/NAME.json holds it and the report reads it.</summary>
+internal sealed record BenchmarkResult(string Name, string Description, bool Quick, DateTime Utc, double Seconds, string Command, IReadOnlyList<Measurement> Measurements);
+
+/// <summary>One figure with its goal, e.g. ("list 50k pods in pages", 1.8, "s", "< 3"), and where it goes in the report's charts.</summary>
+internal sealed record Measurement(string What, double Value, string Unit, string Goal, bool? Met, Chart? Chart = null);
+
+/// <summary>
+/// A bar of a chart: the chart's title, the group along the x axis, and the series (a colour, in the legend)
+/// when a group holds several bars. One PNG per title and benchmark (<see cref="Report"/>).
+/// </summary>
+internal sealed record Chart(string Title, string Category, string Series = "");
 
 internal sealed record BenchmarkRun(bool Quick, string ResultsDirectory)
 {
@@ -34,6 +46,12 @@ internal static class Harness
     public static async Task<int> RunAsync(IReadOnlyList<IBenchmark> benchmarks, string[] args)
     {
         var quick = args.Contains("--quick");
+        if (args.Contains("--report"))
+        {
+            Report.Write(benchmarks, FindRepositoryRoot()); // from the results on disk, nothing run
+            return 0;
+        }
+
         var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
         var unknown = names.Where(n => benchmarks.All(b => b.Name != n)).ToList();
         if (unknown.Count > 0)
@@ -68,6 +86,7 @@ internal static class Harness
             Write(benchmark, measurements, watch.Elapsed, run);
         }
 
+        Report.Write(benchmarks, FindRepositoryRoot());
         return failed ? 1 : 0;
     }
 
@@ -75,7 +94,7 @@ internal static class Harness
     {
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"## {benchmark.Name}: {benchmark.Description}");
-        table.AppendLine(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:u} on {Environment.ProcessorCount} cores, took {took.TotalSeconds:F1} s{(run.Quick ? " (--quick)" : "")}. Command: `./bench.sh {benchmark.Name}`");
+        table.AppendLine(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:u} on {Environment.ProcessorCount} cores, took {took.TotalSeconds:F1} s{(run.Quick ? " (--quick)" : "")}. Command: `{Command(benchmark, run.Quick)}`");
         table.AppendLine();
         table.AppendLine("| what | value | goal | met |");
         table.AppendLine("| --- | --- | --- | --- |");
@@ -88,11 +107,19 @@ internal static class Harness
         Console.WriteLine(table.ToString());
         File.WriteAllText(Path.Combine(run.ResultsDirectory, $"{benchmark.Name}.md"), table.ToString());
         File.WriteAllText(Path.Combine(run.ResultsDirectory, $"{benchmark.Name}.json"),
-            JsonSerializer.Serialize(new { benchmark.Name, benchmark.Description, run.Quick, Utc = DateTime.UtcNow, Measurements = measurements },
-                Indented));
+            JsonSerializer.Serialize(new BenchmarkResult(benchmark.Name, benchmark.Description, run.Quick, DateTime.UtcNow, took.TotalSeconds,
+                Command(benchmark, run.Quick), measurements), Indented));
     }
 
-    private static string FindRepositoryRoot()
+    /// <summary>How to run it again: the benchmark's own command, and what it was run with that changes it.</summary>
+    internal static string Command(IBenchmark benchmark, bool quick)
+    {
+        var knobs = benchmark.Knobs.Where(k => Environment.GetEnvironmentVariable(k) is { Length: > 0 })
+            .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)} ");
+        return $"{string.Concat(knobs)}./bench.sh {benchmark.Name}{(quick ? " --quick" : "")}";
+    }
+
+    internal static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -10,23 +10,29 @@ namespace Dashboard.Benchmarks;
 
 /// <summary>
 /// Change in the simulator -> received by SignalR clients: the real server process watching a simulated
-/// cluster of 1000 load pods changing 1000 times a second, 100 clients each holding a live view whose
-/// window contains changing pods. A direct watch on the simulator stamps each change as it leaves the
-/// cluster; each client stamps it as it arrives.
+/// cluster of 1000 load pods, clients each holding a live view whose window contains changing pods. A direct
+/// watch on the simulator stamps each change as it leaves the cluster; each client stamps it as it arrives.
+/// Measured as a matrix (100, 1k and 5k changes/s with 10, 100 and 1000 clients), then the fan-out: clients
+/// added at 1k changes/s for as long as p99 stays within 250 ms.
 /// </summary>
 internal sealed class LatencyBenchmark : IBenchmark
 {
+    private const double GoalMs = 250;
+
     public string Name => "latency";
 
-    public string Description => "change in the simulator -> SignalR client: p50/p99/max at 1k events/s with 100 clients; memory per connection";
+    public string Description =>
+        "change in the simulator -> SignalR client: p50/p99/max at 100, 1k and 5k changes/s with 10, 100 and 1000 clients; " +
+        "fan-out (clients held at 1k changes/s with p99 within 250 ms); memory per connection";
 
     public async Task<IReadOnlyList<Measurement>> RunAsync(BenchmarkRun run, CancellationToken cancellationToken)
     {
-        var clients = int.TryParse(Environment.GetEnvironmentVariable("LATENCY_CLIENTS"), out var n) ? n : 100;
         ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64)); // 100 clients and a simulator share this process
-        const double rate = 1000;
-        var seconds = run.Quick ? 10 : 30;
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64)); // the clients and a simulator share this process
+        int[] levels = run.Quick ? [10, 100] : [10, 100, 1000];
+        int[] fanOut = run.Quick ? [] : [2000, 3000, 4000];
+        double[] rates = [100, 1000, 5000];
+        var seconds = run.Quick ? 3 : 8;
         await using var fleet = await SimulatedFleet.StartAsync(
             new FleetOptions { Scenario = "minimal", Pods = 1000, ActivityInterval = TimeSpan.Zero }, cancellationToken);
         var cluster = fleet.Clusters[0];
@@ -40,32 +46,132 @@ internal sealed class LatencyBenchmark : IBenchmark
         var stamping = StampAsync(cluster, leftAt, stampStop.Token);
 
         var server = BenchmarkServer.Start(kubeconfig, dir.FullName, ["pods"]);
+        var connections = new List<HubConnection>();
         try
         {
-            var baseUri = server.BaseUri;
             var token = await server.WaitLiveAsync(TimeSpan.FromMinutes(1), cancellationToken);
             var rssBefore = server.Rss();
+            var samples = new ConcurrentBag<double>();
+            var results = new List<Measurement>();
 
-            var latencies = new ConcurrentBag<double>();
-            var connections = new List<HubConnection>();
-            for (var i = 0; i < clients; i++)
+            async Task<(double Achieved, double[] Sorted)> MeasureAsync(double rate)
             {
-                var hub = new HubConnectionBuilder()
-                    .WithUrl(new Uri(baseUri, FleetHubRoute.Path), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
-                    .AddMessagePackProtocol()
-                    .Build();
-                var shown = new Dictionary<string, string>(StringComparer.Ordinal); // the versions this client holds
-                hub.On<ViewDelta>(nameof(IFleetClient.ViewChanged), delta =>
+                fleet.StartChurn(rate);
+                await Task.Delay(TimeSpan.FromSeconds(run.Quick ? 1 : 2), cancellationToken); // warm up, then measure
+                samples.Clear();
+                var churnedBefore = fleet.Churned;
+                var watch = Stopwatch.StartNew();
+                await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
+                var achieved = (fleet.Churned - churnedBefore) / watch.Elapsed.TotalSeconds;
+                var sorted = samples.ToArray();
+                fleet.StopChurn();
+                Array.Sort(sorted);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken); // let the last batches drain
+                return (achieved, sorted);
+            }
+
+            foreach (var level in levels)
+            {
+                await ConnectAsync(server.BaseUri, token, connections, level, leftAt, samples, cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                if (level == 100)
                 {
-                    var now = Stopwatch.GetTimestamp();
+                    var perConnection = (server.Rss() - rssBefore) / (double)connections.Count / 1024;
+                    results.Add(new($"server memory per connection ({connections.Count} clients, RSS)", perConnection, "KiB", "", null));
+                }
+
+                foreach (var rate in rates)
+                {
+                    var (achieved, sorted) = await MeasureAsync(rate);
+                    var (p50, p99, max) = (P(sorted, 0.5), P(sorted, 0.99), sorted.LastOrDefault());
+                    run.Log($"{rate:0}/s ({achieved:0} achieved), {level} clients: {sorted.Length} samples, p50 {p50:0} ms, p99 {p99:0} ms, max {max:0} ms");
+                    var cell = $"{Rate(rate)} changes/s, {level} clients";
+                    var goal = rate == 1000 && level == 100; // the live-push issue's goal
+                    results.Add(new($"{cell}: changes applied", achieved, "changes/s", "", null));
+                    results.Add(new($"{cell}: latency p50 ({sorted.Length} samples)", p50, "ms", "", null, new("Latency p50 by change rate and clients", $"{Rate(rate)}/s", $"{level} clients")));
+                    results.Add(new($"{cell}: latency p99", p99, "ms", goal ? "<= 250" : "", goal ? p99 <= GoalMs : null,
+                        new("Latency p99 by change rate and clients", $"{Rate(rate)}/s", $"{level} clients")));
+                    results.Add(new($"{cell}: latency max", max, "ms", "", null));
+                }
+            }
+
+            // Fan-out: more clients at 1k changes/s while p99 stays within the goal.
+            var held = 0;
+            foreach (var level in levels.Concat(fanOut))
+            {
+                if (level > connections.Count)
+                {
+                    await ConnectAsync(server.BaseUri, token, connections, level, leftAt, samples, cancellationToken);
+                    await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                    var (achieved, sorted) = await MeasureAsync(1000);
+                    var p99 = P(sorted, 0.99);
+                    run.Log($"fan-out: {level} clients at {achieved:0} changes/s: p99 {p99:0} ms");
+                    results.Add(new($"fan-out: {level} clients at 1k changes/s, latency p99", p99, "ms", "", null, new("Fan-out: latency p99 at 1k changes/s", $"{level}")));
+                    if (p99 > GoalMs)
+                    {
+                        break;
+                    }
+                }
+                else
+                {
+                    var p99 = results.Single(m => m.What.StartsWith($"1k changes/s, {level} clients: latency p99", StringComparison.Ordinal)).Value;
+                    if (p99 > GoalMs)
+                    {
+                        break;
+                    }
+
+                    results.Add(new($"fan-out: {level} clients at 1k changes/s, latency p99", p99, "ms", "", null, new("Fan-out: latency p99 at 1k changes/s", $"{level}")));
+                }
+
+                held = level;
+            }
+
+            results.Insert(0, new($"fan-out: most clients held at 1k changes/s with p99 <= 250 ms (tried {string.Join(", ", levels.Concat(fanOut))})", held, "clients",
+                run.Quick ? ">= 100" : ">= 1000", held >= (run.Quick ? 100 : 1000)));
+            return results;
+        }
+        finally
+        {
+            foreach (var hub in connections)
+            {
+                await hub.DisposeAsync();
+            }
+
+            await stampStop.CancelAsync();
+            await stamping;
+            server.Dispose();
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static string Rate(double rate) => rate >= 1000 ? $"{rate / 1000:0.#}k" : $"{rate:0}";
+
+    private static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+
+    /// <summary>Connects clients until there are <paramref name="count"/>, each holding a 50-row window of the load pods.</summary>
+    private static async Task ConnectAsync(Uri baseUri, string token, List<HubConnection> connections, int count,
+        ConcurrentDictionary<string, long> leftAt, ConcurrentBag<double> samples, CancellationToken cancellationToken)
+    {
+        while (connections.Count < count)
+        {
+            var i = connections.Count;
+            var hub = new HubConnectionBuilder()
+                .WithUrl(new Uri(baseUri, FleetHubRoute.Path), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+                .AddMessagePackProtocol()
+                .Build();
+            var shown = new Dictionary<string, string>(StringComparer.Ordinal); // the versions this client holds
+            hub.On<ViewDelta>(nameof(IFleetClient.ViewChanged), delta =>
+            {
+                var now = Stopwatch.GetTimestamp();
+                lock (shown)
+                {
                     foreach (var row in delta.Changed)
                     {
                         // Only a change to a row the client was showing is a change it waited for; a row that
                         // scrolls into the window carries an older version and is no latency sample.
                         if (shown.TryGetValue(row.Key, out var before) && before != row.Version && leftAt.TryGetValue(row.Version, out var then))
                         {
-                            var ms = Stopwatch.GetElapsedTime(then, now).TotalMilliseconds;
-                            latencies.Add(ms);
+                            samples.Add(Stopwatch.GetElapsedTime(then, now).TotalMilliseconds);
                         }
 
                         shown[row.Key] = row.Version;
@@ -77,56 +183,20 @@ internal sealed class LatencyBenchmark : IBenchmark
                     {
                         shown.Remove(key);
                     }
-                });
-                await hub.StartAsync(cancellationToken);
-                var snapshot = await hub.InvokeAsync<ViewSnapshot>(nameof(IFleetHub.Subscribe),
-                    new ViewQuery("pods", Text: "load-app", Sort: "Name", Offset: (i % 4) * 25, Count: 50), cancellationToken);
-                lock (shown)
-                {
-                    foreach (var row in snapshot.Rows)
-                    {
-                        shown.TryAdd(row.Key, row.Version);
-                    }
                 }
-                connections.Add(hub);
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-            var rssWithClients = server.Rss();
-            fleet.StartChurn(rate);
-            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken); // warm up (JIT, connection buffers), then measure
-            latencies.Clear();
-            var churnedBefore = fleet.Churned;
-            var watch = Stopwatch.StartNew();
-            await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
-            var achieved = (fleet.Churned - churnedBefore) / watch.Elapsed.TotalSeconds;
-            var samples = latencies.ToArray();
-            Array.Sort(samples);
-            double P(double q) => samples.Length == 0 ? double.NaN : samples[Math.Min(samples.Length - 1, (int)(q * samples.Length))];
-            var perConnection = (rssWithClients - rssBefore) / (double)clients / 1024;
-            run.Log($"{samples.Length} samples at {achieved:0} changes/s: p50 {P(0.5):0} ms, p99 {P(0.99):0} ms, max {samples.LastOrDefault():0} ms; {perConnection:0} KiB per connection");
-
-            foreach (var hub in connections)
+            });
+            await hub.StartAsync(cancellationToken);
+            var snapshot = await hub.InvokeAsync<ViewSnapshot>(nameof(IFleetHub.Subscribe),
+                new ViewQuery("pods", Text: "load-app", Sort: "Name", Offset: (i % 4) * 25, Count: 50), cancellationToken);
+            lock (shown)
             {
-                await hub.DisposeAsync();
+                foreach (var row in snapshot.Rows)
+                {
+                    shown.TryAdd(row.Key, row.Version);
+                }
             }
 
-            return
-            [
-                new("changes applied in the simulator", achieved, "changes/s", "~1000", null),
-                new("latency samples (changed rows received)", samples.Length, "", "", null),
-                new("latency p50", P(0.5), "ms", "", null),
-                new("latency p99", P(0.99), "ms", "<= 250", P(0.99) <= 250),
-                new("latency max", samples.LastOrDefault(), "ms", "", null),
-                new($"server memory per connection ({clients} clients, RSS)", perConnection, "KiB", "", null),
-            ];
-        }
-        finally
-        {
-            await stampStop.CancelAsync();
-            await stamping;
-            server.Dispose();
-            dir.Delete(recursive: true);
+            connections.Add(hub);
         }
     }
 
