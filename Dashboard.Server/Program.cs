@@ -7,9 +7,15 @@ using Dashboard.Server.Drift;
 using Dashboard.Server.Health;
 using Dashboard.Server.Hosting;
 using Dashboard.Server.Live;
+using Dashboard.Server.Replicas;
 using Dashboard.Server.Resources;
 using Dashboard.Server.Search;
 using Dashboard.Server.Topology;
+
+if (HealthCommand.IsRequested(args))
+{
+    return await HealthCommand.RunAsync(args); // health [URL]: the container's HEALTHCHECK
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,6 +26,7 @@ builder.AddAudit();
 builder.AddHealth();
 builder.AddFleet();
 builder.AddLiveHub();
+builder.AddReplicas();
 builder.AddClientApp();
 
 if (AuditCommand.IsRequested(args))
@@ -28,6 +35,7 @@ if (AuditCommand.IsRequested(args))
 }
 
 var app = builder.Build();
+Settings.LogUnknown(app.Configuration, app.Logger);
 
 app.UseAccess();
 app.UseClientApp();

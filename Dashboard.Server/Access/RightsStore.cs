@@ -18,8 +18,11 @@ public sealed class RightsStore(IDbContextFactory<DashboardDbContext> contexts, 
     private static readonly TimeSpan CacheAge = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<string, (UserRights? Rights, DateTimeOffset At)> _cache = new(StringComparer.Ordinal);
 
-    /// <summary>Raised after an administrator changed users, teams, bindings or cluster labels.</summary>
+    /// <summary>Raised after an administrator changed users, teams, bindings or cluster labels, here or (told through the <see cref="Replicas.ReplicaBus"/>) on another replica.</summary>
     public event Action? Changed;
+
+    /// <summary>Raised for a change made through this replica: the bus tells the others.</summary>
+    public event Action? ChangedHere;
 
     /// <summary>The signed-in user's rights; none (an empty scope) for an unknown or disabled user.</summary>
     public async Task<UserRights> ForAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
@@ -67,6 +70,13 @@ public sealed class RightsStore(IDbContextFactory<DashboardDbContext> contexts, 
 
     /// <summary>Call after any change to users, teams, memberships, bindings or cluster labels.</summary>
     public void Forget()
+    {
+        ForgetChangedElsewhere();
+        ChangedHere?.Invoke();
+    }
+
+    /// <summary>Another replica changed access: drop what is cached here and tell this replica's guard.</summary>
+    public void ForgetChangedElsewhere()
     {
         _cache.Clear();
         Changed?.Invoke();

@@ -24,7 +24,11 @@ public sealed class SessionStore(IDbContextFactory<DashboardDbContext> contexts,
 
     private readonly ConcurrentDictionary<Guid, DateTime> _touched = new();
 
+    /// <summary>Sessions ended, on this replica or (told through the <see cref="Replicas.ReplicaBus"/>) another.</summary>
     public event Action? Ended;
+
+    /// <summary>Sessions ended by a call on this replica: the bus tells the others.</summary>
+    public event Action? EndedHere;
 
     public async Task<Guid> StartBrowserSessionAsync(string userId, TimeSpan lifetime, CancellationToken cancellationToken)
     {
@@ -106,6 +110,13 @@ public sealed class SessionStore(IDbContextFactory<DashboardDbContext> contexts,
 
     /// <summary>Drops every cached lookup (after a sign-out, a revocation or a user's change) and tells the guard.</summary>
     public void Forget()
+    {
+        ForgetEndedElsewhere();
+        EndedHere?.Invoke();
+    }
+
+    /// <summary>Another replica ended sessions: drop what is cached here and tell this replica's guard.</summary>
+    public void ForgetEndedElsewhere()
     {
         _cache.Clear();
         Ended?.Invoke();

@@ -11,7 +11,7 @@ using Npgsql;
 namespace Dashboard.Server.Data;
 
 /// <summary>The database could not be prepared; the message names the setting and what failed.</summary>
-public sealed class DatabaseStartupException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class DatabaseStartupException(string message, Exception? inner = null) : Hosting.StartupException(message, inner);
 
 /// <summary>
 /// Runs before Kestrel starts: applies PostgreSQL migrations, or creates the embedded SQLite file (and

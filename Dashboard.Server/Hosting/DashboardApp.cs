@@ -1,6 +1,7 @@
-using Dashboard.Server.Data;
-
 namespace Dashboard.Server.Hosting;
+
+/// <summary>A setting that keeps the server from starting; the message names it and what failed.</summary>
+public class StartupException(string message, Exception? inner = null) : Exception(message, inner);
 
 public static class DashboardApp
 {
@@ -15,7 +16,7 @@ public static class DashboardApp
             await app.RunAsync();
             return 0;
         }
-        catch (DatabaseStartupException e)
+        catch (StartupException e)
         {
             app.Logger.LogCritical("Startup failed: {Reason}", e.Message);
             return 1;

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using Dashboard.Server.Data;
 using Dashboard.Testing;
@@ -40,7 +41,11 @@ public sealed class DatabaseTests
 
         var response = await client.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal("Unhealthy", await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal("Unhealthy", body.GetProperty("status").GetString());
+        var check = body.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "database");
+        Assert.Equal("Unhealthy", check.GetProperty("status").GetString());
+        Assert.Contains("not reachable", check.GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
     }
 
