@@ -32,7 +32,7 @@ internal sealed class LatencyBenchmark : IBenchmark
         int[] levels = run.Quick ? [10, 100] : [10, 100, 1000];
         int[] fanOut = run.Quick ? [] : [2000, 3000, 4000];
         double[] rates = [100, 1000, 5000];
-        var seconds = run.Quick ? 3 : 8;
+        var seconds = run.Quick ? 2 : 8;
         await using var fleet = await SimulatedFleet.StartAsync(
             new FleetOptions { Scenario = "minimal", Pods = 1000, ActivityInterval = TimeSpan.Zero }, cancellationToken);
         var cluster = fleet.Clusters[0];

@@ -139,6 +139,9 @@ internal static class Report
             line.LinePattern = LinePattern.Dashed;
             line.Color = Colors.Red;
             line.Text = $"goal {goal}";
+            // A line is not part of the automatic limits: make room for it above the bars.
+            var top = Math.Max(limit, bars.Max(b => b.Value));
+            plot.Axes.SetLimitsY(0, top * 1.15);
         }
 
         plot.SavePng(path, Math.Max(640, 110 * categories.Count * Math.Max(1, series.Count)), 420);
