@@ -20,6 +20,7 @@ if (HealthCommand.IsRequested(args))
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPlainStartupErrors();
+builder.ListenOnLoopbackByDefault();
 builder.AddDashboardDatabase();
 builder.AddAccess();
 builder.AddAudit();

@@ -23,6 +23,19 @@ public static class DashboardApp
         }
     }
 
+    /// <summary>Where the server listens when nothing says (--urls, ASPNETCORE_URLS, Urls): loopback only, secure by default.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplicationBuilder ListenOnLoopbackByDefault(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        return builder;
+    }
+
     /// <summary>The host logs a failed start with the whole stack; startup errors of ours are logged once, plainly.</summary>
     public static WebApplicationBuilder AddPlainStartupErrors(this WebApplicationBuilder builder)
     {

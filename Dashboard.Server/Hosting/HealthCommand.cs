@@ -27,7 +27,7 @@ public static class HealthCommand
     }
 
     private static string DefaultUrl() =>
-        (Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? Environment.GetEnvironmentVariable("URLS") ?? "http://127.0.0.1:5080")
+        (Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? Environment.GetEnvironmentVariable("URLS") ?? DashboardApp.DefaultUrl)
             .Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
 
     private static Uri Local(string url) =>
