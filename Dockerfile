@@ -12,6 +12,8 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app .
 ENV ASPNETCORE_URLS=http://+:8080
+# Where the compose demo's simulator writes its kubeconfig (a volume takes this folder's owner).
+RUN mkdir /demo && chown 1654:1654 /demo
 EXPOSE 8080
 # 1654 is "app", the non-root user of the .NET images; numeric, so Kubernetes' runAsNonRoot can check it.
 USER 1654

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 // dotnet run --project Dashboard.Simulator -- --kubeconfig PATH [--scenario hybrid] [--pods N] [--churn E] [--seed S]
+//   [--address 0.0.0.0 --advertise simulator]: the clusters listen there and the kubeconfig names them so (a compose demo;
+//   loopback and 127.0.0.1 by default). The fault-control listener stays on 127.0.0.1.
 // stdout carries exactly "control http://127.0.0.1:PORT" and then "ready"; logs go to stderr.
 string? kubeconfig = null;
 var options = new FleetOptions();
@@ -24,19 +26,25 @@ for (var i = 0; i < args.Length; i++)
         case "--churn":
             options = options with { ChurnPerSecond = double.Parse(Next(), CultureInfo.InvariantCulture) };
             break;
+        case "--address":
+            options = options with { Address = System.Net.IPAddress.Parse(Next()) };
+            break;
+        case "--advertise":
+            options = options with { Host = Next() };
+            break;
         case "--seed":
             options = options with { Seed = int.Parse(Next(), CultureInfo.InvariantCulture) };
             break;
         default:
             await Console.Error.WriteLineAsync($"unknown argument {args[i]}");
-            await Console.Error.WriteLineAsync("usage: Dashboard.Simulator --kubeconfig PATH [--scenario hybrid|minimal] [--pods N] [--churn E] [--seed S]");
+            await Console.Error.WriteLineAsync("usage: Dashboard.Simulator --kubeconfig PATH [--scenario hybrid|minimal] [--pods N] [--churn E] [--seed S] [--address A --advertise HOST]");
             return 2;
     }
 }
 
 if (kubeconfig is null)
 {
-    await Console.Error.WriteLineAsync("usage: Dashboard.Simulator --kubeconfig PATH [--scenario hybrid|minimal] [--pods N] [--churn E] [--seed S]");
+    await Console.Error.WriteLineAsync("usage: Dashboard.Simulator --kubeconfig PATH [--scenario hybrid|minimal] [--pods N] [--churn E] [--seed S] [--address A --advertise HOST]");
     return 2;
 }
 

@@ -6,6 +6,12 @@ public sealed record FleetOptions
     /// <summary>The scenario: "hybrid" (four clusters: on-prem, EKS, GKE, AKS) or "minimal" (one small cluster).</summary>
     public string Scenario { get; init; } = "hybrid";
 
+    /// <summary>Where the clusters' API servers listen: loopback, unless the simulator serves other machines (a compose demo).</summary>
+    public System.Net.IPAddress Address { get; init; } = System.Net.IPAddress.Loopback;
+
+    /// <summary>The host name or address the kubeconfig and the server certificate name (e.g. "simulator" in a compose network).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
     /// <summary>Extra pods across the whole fleet, created already Running (load mode).</summary>
     public int Pods { get; init; }
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Dashboard.Simulator;
 
-/// <summary>A minimal Kestrel listener on 127.0.0.1 running one request delegate (no routing, no logging).</summary>
+/// <summary>A minimal Kestrel listener on 127.0.0.1 (or another address given) running one request delegate (no routing, no logging).</summary>
 internal sealed class LoopbackListener : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -21,12 +21,13 @@ internal sealed class LoopbackListener : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<LoopbackListener> StartAsync(int port, RequestDelegate handler, CancellationToken ct, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
+    public static async Task<LoopbackListener> StartAsync(int port, RequestDelegate handler, CancellationToken ct,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null, IPAddress? on = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(o =>
         {
-            o.Listen(IPAddress.Loopback, port, l =>
+            o.Listen(on ?? IPAddress.Loopback, port, l =>
             {
                 if (certificate is not null)
                 {

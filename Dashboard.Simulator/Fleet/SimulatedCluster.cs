@@ -30,8 +30,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     public string Name => Profile.Name;
 
-    /// <summary>https://127.0.0.1:PORT (stable across <see cref="ClusterFaults.GoDownAsync"/> and back).</summary>
-    public Uri Server => new($"https://127.0.0.1:{_port}");
+    /// <summary>https://HOST:PORT, 127.0.0.1 unless <see cref="FleetOptions.Host"/> says (stable across <see cref="ClusterFaults.GoDownAsync"/> and back).</summary>
+    public Uri Server => new($"https://{Options.Host}:{_port}");
 
     /// <summary>The CA that signed the server certificate (PEM), as kubeconfig's certificate-authority-data carries it.</summary>
     public string CertificateAuthorityPem => Tls.AuthorityPem;
@@ -204,7 +204,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             {
                 try
                 {
-                    _listener = await LoopbackListener.StartAsync(port, _api.HandleAsync, ct, Tls.Server);
+                    _listener = await LoopbackListener.StartAsync(port, _api.HandleAsync, ct, Tls.Server, on: Options.Address);
                     break;
                 }
                 catch (IOException) when (attempt < 20 && port != 0)

@@ -46,7 +46,7 @@ public sealed class SimulatedFleet : IAsyncDisposable
         var clusters = new List<SimulatedCluster>();
         var loadSets = new Dictionary<SimulatedCluster, List<(string, string, string)>>();
         var random = new Random(options.Seed);
-        var tls = TlsAuthority.Create();
+        var tls = TlsAuthority.Create(options.Host);
         try
         {
             var profiles = HybridScenario.Profiles(options.Scenario);

@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace Dashboard.Simulator;
 
 /// <summary>
-/// A throwaway certificate authority and a 127.0.0.1 server certificate. Clusters serve HTTPS like real API servers
+/// A throwaway certificate authority and a server certificate for 127.0.0.1, localhost and the fleet's host. Clusters serve HTTPS like real API servers
 /// (kubectl sends bearer tokens only over TLS); kubeconfigs carry the CA as certificate-authority-data.
 /// </summary>
 internal sealed class TlsAuthority : IDisposable
@@ -22,7 +22,7 @@ internal sealed class TlsAuthority : IDisposable
 
     public string AuthorityPem => Authority.ExportCertificatePem();
 
-    public static TlsAuthority Create()
+    public static TlsAuthority Create(string host = "127.0.0.1")
     {
         var now = DateTimeOffset.UtcNow;
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -38,6 +38,17 @@ internal sealed class TlsAuthority : IDisposable
         san.AddIpAddress(IPAddress.Loopback);
         san.AddDnsName("localhost");
         san.AddDnsName("kubernetes.default.svc");
+        if (IPAddress.TryParse(host, out var address))
+        {
+            if (!address.Equals(IPAddress.Loopback))
+            {
+                san.AddIpAddress(address);
+            }
+        }
+        else if (host is not "localhost")
+        {
+            san.AddDnsName(host);
+        }
         serverRequest.CertificateExtensions.Add(san.Build());
         serverRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         serverRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
