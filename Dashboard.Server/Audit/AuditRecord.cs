@@ -95,6 +95,8 @@ internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditR
         builder.HasIndex(r => new { r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_time");
         builder.HasIndex(r => new { r.ActorUserName, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_user");
         builder.HasIndex(r => new { r.ActorUserId, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_actor");
+        // A scoped viewer's own records filtered by team: without it, the planner ANDs two large bitmaps.
+        builder.HasIndex(r => new { r.ActorUserId, r.ActorTeams, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_actor_teams");
         builder.HasIndex(r => new { r.TargetCluster, r.TargetNamespace, r.TargetKind, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_target");
         builder.HasIndex(r => new { r.ActorTeams, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_teams");
         builder.HasIndex(r => new { r.Action, r.TimeUtc, r.Id }).HasDatabaseName("ix_audit_records_action");

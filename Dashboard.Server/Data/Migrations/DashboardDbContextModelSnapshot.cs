@@ -340,6 +340,9 @@ namespace Dashboard.Server.Data.Migrations
                     b.HasIndex("ActorUserName", "TimeUtc", "Id")
                         .HasDatabaseName("ix_audit_records_user");
 
+                    b.HasIndex("ActorUserId", "ActorTeams", "TimeUtc", "Id")
+                        .HasDatabaseName("ix_audit_records_actor_teams");
+
                     b.HasIndex("TargetNamespace", "Action", "TimeUtc", "Id")
                         .HasDatabaseName("ix_audit_records_namespace_action");
 
