@@ -110,9 +110,16 @@ internal sealed class LatencyBenchmark : IBenchmark
 
                 await ConnectAsync(server.BaseUri, token, connections, level, leftAt, samples, cancellationToken);
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-                var (achieved, sorted) = await MeasureAsync(1000);
-                run.Log($"fan-out: {level} clients at {achieved:0} changes/s: p99 {P(sorted, 0.99):0} ms");
-                return p99At[level] = P(sorted, 0.99);
+                for (var attempt = 1; ; attempt++)
+                {
+                    var (achieved, sorted) = await MeasureAsync(1000);
+                    run.Log($"fan-out: {level} clients at {achieved:0} changes/s: p99 {P(sorted, 0.99):0} ms");
+                    // A churn still catching up on an overloaded cell before runs faster than asked: not this cell's figure.
+                    if (Math.Abs(achieved - 1000) <= 200 || attempt == 3)
+                    {
+                        return p99At[level] = P(sorted, 0.99);
+                    }
+                }
             }
 
             foreach (var level in fanOut.TakeWhile(_ => p99At.Values.All(p => p <= GoalMs)))
