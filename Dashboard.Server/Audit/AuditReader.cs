@@ -48,11 +48,13 @@ public sealed class AuditReader(IDbContextFactory<DashboardDbContext> contexts, 
     public async Task<AuditPage> PageAsync(AuditViewer viewer, AuditFilter filter, long? after, int limit, CancellationToken cancellationToken)
     {
         var admin = viewer.Scope.IsFleetAdmin;
-        var batch = admin ? limit + 1 : ScanBatch;
+        var namespaces = admin ? null : viewer.Scope.NamespaceNames?.ToList();
+        // One page's worth (and one more, to know there is a next page) when nearly every record read is shown:
+        // an admin's, or a scope of plain namespaces; larger rounds once records were left out.
+        var batch = admin || namespaces is not null ? limit + 1 : ScanBatch;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var teams = Given(filter.Team) is { } team ? await TeamValuesAsync(db, team, cancellationToken) : null;
         var query = Filter(db.AuditRecords.AsNoTracking(), filter, teams);
-        var namespaces = admin ? null : viewer.Scope.NamespaceNames?.ToList();
         IQueryable<AuditRecord> Newest(IQueryable<AuditRecord> records) =>
             records.OrderByDescending(r => r.TimeUtc).ThenByDescending(r => r.Id).Take(batch);
         IQueryable<AuditRecord> Round((DateTime Time, long Id)? at)
@@ -124,6 +126,8 @@ public sealed class AuditReader(IDbContextFactory<DashboardDbContext> contexts, 
             {
                 return new AuditPage(items, cursor?.Id);
             }
+
+            batch = Math.Max(batch, ScanBatch);
         }
     }
 

@@ -10,6 +10,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
 {
     private readonly DirectoryInfo _dir;
     private readonly string _bin;
+    private string _sharedBuffers = "16MB";
 
     private PrivatePostgres(DirectoryInfo dir, string bin, int port)
     {
@@ -33,7 +34,8 @@ public sealed class PrivatePostgres : IAsyncDisposable
         CommandTimeout = 10,
     }.ConnectionString;
 
-    public static async Task<PrivatePostgres> StartAsync()
+    /// <summary>Starts one; <paramref name="sharedBuffers"/> is small for tests, PostgreSQL's own default (128MB) for benchmarks.</summary>
+    public static async Task<PrivatePostgres> StartAsync(string sharedBuffers = "16MB")
     {
         var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
             .Where(d => File.Exists(Path.Combine(d, "initdb")))
@@ -44,7 +46,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
         {
             File.SetUnixFileMode(dir.FullName, (UnixFileMode)0b111_101_101);
         }
-        var server = new PrivatePostgres(dir, bin, Network.FreePort());
+        var server = new PrivatePostgres(dir, bin, Network.FreePort()) { _sharedBuffers = sharedBuffers };
         if (Environment.UserName == "root")
         {
             await RunAsync("chown", ["postgres", dir.FullName]);
@@ -57,7 +59,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     public Task StartAgainAsync() =>
         PgAsync("pg_ctl", ["-D", Data, "-l", Path.Combine(_dir.FullName, "postgres.log"), "-w", "-t", "30", "start",
-            "-o", $"-p {Port} -k {_dir.FullName} -c listen_addresses=127.0.0.1 -c shared_buffers=16MB -c max_connections=30"]);
+            "-o", $"-p {Port} -k {_dir.FullName} -c listen_addresses=127.0.0.1 -c shared_buffers={_sharedBuffers} -c max_connections=30"]);
 
     /// <summary>Stops the server at once, as a crash would (no shutdown checkpoint): committed work must survive it.</summary>
     public async Task StopAsync()
