@@ -49,9 +49,10 @@ public sealed class AuditReader(IDbContextFactory<DashboardDbContext> contexts, 
     {
         var admin = viewer.Scope.IsFleetAdmin;
         var namespaces = admin ? null : viewer.Scope.NamespaceNames?.ToList();
-        // One page's worth (and one more, to know there is a next page) when nearly every record read is shown:
-        // an admin's, or a scope of plain namespaces; larger rounds once records were left out.
-        var batch = admin || namespaces is not null ? limit + 1 : ScanBatch;
+        // An admin's page is one page's worth (and one more, to know there is a next page). Anyone else's is read in
+        // rounds of ScanBatch: records may be left out, and at a small LIMIT the planner walks a (time, id) index
+        // hoping for early matches where a bitmap of the filter's few is far cheaper (205 ms instead of 10 at 1M).
+        var batch = admin ? limit + 1 : ScanBatch;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var teams = Given(filter.Team) is { } team ? await TeamValuesAsync(db, team, cancellationToken) : null;
         var query = Filter(db.AuditRecords.AsNoTracking(), filter, teams);
@@ -126,8 +127,6 @@ public sealed class AuditReader(IDbContextFactory<DashboardDbContext> contexts, 
             {
                 return new AuditPage(items, cursor?.Id);
             }
-
-            batch = Math.Max(batch, ScanBatch);
         }
     }
 
