@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Dashboard.Server.Data;
-using Dashboard.Server.Replicas;
-using Microsoft.EntityFrameworkCore;
 using Dashboard.Server.Live;
+using Dashboard.Server.Replicas;
 using Dashboard.Shared.Live;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
 
 namespace Dashboard.Server.Audit;
 

@@ -48,7 +48,6 @@ public sealed class AuditReader(IDbContextFactory<DashboardDbContext> contexts, 
     public async Task<AuditPage> PageAsync(AuditViewer viewer, AuditFilter filter, long? after, int limit, CancellationToken cancellationToken)
     {
         var admin = viewer.Scope.IsFleetAdmin;
-        var namespaces = admin ? null : viewer.Scope.NamespaceNames?.ToList();
         // An admin's page is one page's worth (and one more, to know there is a next page). Anyone else's is read in
         // rounds of ScanBatch: records may be left out, and at a small LIMIT the planner walks a (time, id) index
         // hoping for early matches where a bitmap of the filter's few is far cheaper (205 ms instead of 10 at 1M).
@@ -56,6 +55,7 @@ public sealed class AuditReader(IDbContextFactory<DashboardDbContext> contexts, 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var teams = Given(filter.Team) is { } team ? await TeamValuesAsync(db, team, cancellationToken) : null;
         var query = Filter(db.AuditRecords.AsNoTracking(), filter, teams);
+        var namespaces = admin ? null : viewer.Scope.NamespaceNames?.ToList();
         IQueryable<AuditRecord> Newest(IQueryable<AuditRecord> records) =>
             records.OrderByDescending(r => r.TimeUtc).ThenByDescending(r => r.Id).Take(batch);
         IQueryable<AuditRecord> Round((DateTime Time, long Id)? at)

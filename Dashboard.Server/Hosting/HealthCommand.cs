@@ -2,7 +2,7 @@ namespace Dashboard.Server.Hosting;
 
 /// <summary>
 /// <c>health [URL]</c>, run instead of the server: asks a running server's /healthz (by default at the first
-/// address of ASPNETCORE_URLS or Urls, a wildcard host read as 127.0.0.1) and exits 0 when it answers 200, else 1.
+/// address of ASPNETCORE_URLS or DOTNET_URLS, a wildcard host read as 127.0.0.1) and exits 0 when it answers 200, else 1.
 /// The container image's HEALTHCHECK, which has no curl.
 /// </summary>
 public static class HealthCommand
@@ -27,7 +27,7 @@ public static class HealthCommand
     }
 
     private static string DefaultUrl() =>
-        (Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? Environment.GetEnvironmentVariable("URLS") ?? DashboardApp.DefaultUrl)
+        (Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? Environment.GetEnvironmentVariable("DOTNET_URLS") ?? DashboardApp.DefaultUrl)
             .Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
 
     private static Uri Local(string url) =>

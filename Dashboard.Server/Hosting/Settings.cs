@@ -17,6 +17,9 @@ public static partial class Settings
     public static readonly IReadOnlyList<string> Sections =
         ["ConnectionStrings", "Database", "Access", "Audit", "Authentication", "Bootstrap", "Clusters", "Demo", "Fleet"];
 
+    /// <summary>Sections of ASP.NET Core and .NET themselves, accepted whole.</summary>
+    private static readonly IReadOnlyList<string> Framework = ["Logging", "Kestrel", "Urls", "AllowedHosts"];
+
     /// <summary>Keys in configuration form (Section:Key); `*` stands for any one segment (a list index, a map key).</summary>
     private static readonly IReadOnlyList<string> Known =
     [
@@ -67,7 +70,7 @@ public static partial class Settings
         var segments = key.Split(':');
         if (!Sections.Contains(segments[0], StringComparer.OrdinalIgnoreCase))
         {
-            return segments[0] is "Logging" or "Kestrel" or "Urls" or "AllowedHosts" || string.Equals(segments[0], "urls", StringComparison.OrdinalIgnoreCase);
+            return Framework.Contains(segments[0], StringComparer.OrdinalIgnoreCase);
         }
 
         return Known.Any(pattern => Matches(pattern.Split(':'), segments));

@@ -39,7 +39,8 @@ public sealed partial class ReplicaBus(IConfiguration configuration, ILogger<Rep
             return;
         }
 
-        _redis.GetSubscriber().PublishAsync(Channel, $"{_self}|{topic}|{payload}", CommandFlags.FireAndForget)
+        // Not awaited, and not fire-and-forget either: that would complete at once and hide a failure from the log.
+        _redis.GetSubscriber().PublishAsync(Channel, $"{_self}|{topic}|{payload}")
             .ContinueWith(t => LogPublishFailed(logger, topic, t.Exception?.GetBaseException().Message), CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }

@@ -50,7 +50,7 @@ internal sealed class IngestBenchmark : IBenchmark
             new("product / raw read", Rate(product) / Rate(raw), "x", "", null),
         };
 
-        var peer = JsPeer.Find(run);
+        var peer = await JsPeer.FindAsync(run);
         if (peer is not null)
         {
             var (seen, seconds) = await peer.WatchAsync(app.Urls.First(), events);

@@ -20,16 +20,16 @@ internal sealed class JsPeer
 
     public string NodeVersion { get; }
 
-    public static JsPeer? Find(BenchmarkRun run)
+    public static async Task<JsPeer?> FindAsync(BenchmarkRun run)
     {
         var folder = Path.Combine(Harness.FindRepositoryRoot(), "benchmarks", "js-peer");
         try
         {
-            var version = Run("node", ["--version"], folder).Trim();
+            var version = (await RunAsync(folder, "node", ["--version"])).Trim();
             if (!Directory.Exists(Path.Combine(folder, "node_modules", "@kubernetes", "client-node")))
             {
                 run.Log("js-peer: npm ci (the first time)");
-                Run("npm", ["ci", "--no-audit", "--no-fund"], folder);
+                await RunAsync(folder, "npm", ["ci", "--no-audit", "--no-fund"]);
             }
 
             return new JsPeer(folder, version);
@@ -54,32 +54,15 @@ internal sealed class JsPeer
         return result.RootElement.GetProperty("bytesPerPod").GetDouble();
     }
 
-    private async Task<string> RunAsync(string[] arguments)
-    {
-        await using var node = ChildProcess.Start("node", arguments, Limit, workingDirectory: _folder);
-        var code = await node.WaitForExitAsync(Limit);
-        var output = node.Output;
-        return code == 0
-            ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.StartsWith('{'))
-            : throw new InvalidOperationException($"node {string.Join(' ', arguments)} exited with {code}:\n{output}");
-    }
+    /// <summary>Runs node with the peer's script; its one JSON line.</summary>
+    private async Task<string> RunAsync(string[] arguments) =>
+        (await RunAsync(_folder, "node", arguments)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.StartsWith('{'));
 
-    private static string Run(string file, string[] arguments, string folder)
+    /// <summary>Runs a program in the folder: its output, or an exception saying how it ended.</summary>
+    private static async Task<string> RunAsync(string folder, string file, string[] arguments)
     {
-        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException($"{file} did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Limit))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} took over {Limit}");
-        }
-
-        return process.ExitCode == 0 ? output.Result : throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed: {errors.Result}");
+        await using var process = ChildProcess.Start(file, arguments, Limit, workingDirectory: folder);
+        var code = await process.WaitForExitAsync(Limit);
+        return code == 0 ? process.Output : throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {code}:\n{process.Output}");
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dashboard.Simulator;
+using Dashboard.Testing;
 using Microsoft.Playwright;
 
 namespace Dashboard.Benchmarks;
@@ -53,7 +54,7 @@ internal sealed class UiBenchmark : IBenchmark
             // output (trimmed WebAssembly, as a user runs it) instead of the build output.
             var published = Environment.GetEnvironmentVariable("UI_PUBLISHED") switch
             {
-                "publish" => await PublishAsync(run, dir.FullName, cancellationToken),
+                "publish" => await PublishAsync(run, dir.FullName),
                 { Length: > 0 } p => Path.GetFullPath(p),
                 _ => null,
             };
@@ -227,22 +228,16 @@ internal sealed class UiBenchmark : IBenchmark
     }
 
     /// <summary>`dotnet publish` of the server in Release (the WebAssembly client trimmed), as test.sh and the Dockerfile make it.</summary>
-    private static async Task<string> PublishAsync(BenchmarkRun run, string dir, CancellationToken cancellationToken)
+    private static async Task<string> PublishAsync(BenchmarkRun run, string dir)
     {
         var output = Path.Combine(dir, "publish");
         run.Log($"publishing Dashboard.Server in Release to {output}");
-        var info = new ProcessStartInfo("dotnet", ["publish", Path.Combine(Harness.FindRepositoryRoot(), "Dashboard.Server"), "-c", "Release", "-o", output, "-nologo", "-v", "q"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(info)!;
-        var text = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return process.ExitCode == 0
+        var limit = TimeSpan.FromMinutes(10);
+        await using var publish = ChildProcess.Start("dotnet",
+            ["publish", Path.Combine(Harness.FindRepositoryRoot(), "Dashboard.Server"), "-c", "Release", "-o", output, "-nologo", "-v", "q"], limit);
+        return await publish.WaitForExitAsync(limit) == 0
             ? Path.Combine(output, "Dashboard.Server.dll")
-            : throw new InvalidOperationException($"dotnet publish failed: {await text}{await errors}");
+            : throw new InvalidOperationException($"dotnet publish failed:\n{publish.Output}");
     }
 
     /// <summary>Opens the app as a person does: sent to the sign-in page, signed in, back on the Fleet page.</summary>
